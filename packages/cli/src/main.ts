@@ -1,0 +1,47 @@
+import { Command, CommanderError } from 'commander';
+import { isCaseGraphError } from '@casegraph/core';
+import { registerCaseCommands } from './commands/case.js';
+import { registerDemoCommands } from './commands/demo.js';
+import { registerServeCommands } from './commands/serve.js';
+import { registerSourceCommands } from './commands/source.js';
+
+/** Builds the command tree; every command has --help. */
+export function buildProgram(): Command {
+  const program = new Command('casegraph')
+    .description('Investigative case management and link analysis with accountability by construction')
+    .version('0.1.0')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  registerServeCommands(program);
+  registerDemoCommands(program);
+  registerSourceCommands(program);
+  registerCaseCommands(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+/**
+ * Runs the CLI and returns the exit code: 0 on success, 2 for usage errors, 1 otherwise with
+ * one line on stderr saying why.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`casegraph: ${oneLine(error)}\n`);
+    return 1;
+  }
+}
+
+function oneLine(error: unknown): string {
+  if (isCaseGraphError(error)) return error.message.replace(/\s*\n\s*/g, ' ');
+  if (error instanceof Error) return (error.message || error.name).split('\n')[0] ?? 'failed';
+  return String(error);
+}

@@ -1,0 +1,55 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { createDb, parseConfig, Invalid, type CoreConfig, type Store, type StoreOptions } from '@casegraph/core';
+
+/** Flags every command that opens the store accepts. */
+export interface StoreFlags {
+  data?: string;
+  databaseUrl?: string;
+  config?: string;
+}
+
+/**
+ * Explicit flags win over the environment: --data, then --database-url, then DATABASE_URL,
+ * then CASEGRAPH_DATA, then ./data.
+ */
+export function resolveStoreOptions(flags: StoreFlags, env: NodeJS.ProcessEnv = process.env): StoreOptions {
+  if (flags.data !== undefined) return { dataDir: resolve(flags.data) };
+  const url = flags.databaseUrl ?? env.DATABASE_URL;
+  if (url !== undefined && url !== '') return { databaseUrl: url };
+  return { dataDir: resolve(env.CASEGRAPH_DATA ?? './data') };
+}
+
+/** Reads the deployment's config file: --config, CASEGRAPH_CONFIG, or ./casegraph.config.json if present. */
+export function loadConfig(flags: StoreFlags, env: NodeJS.ProcessEnv = process.env): CoreConfig {
+  const explicit = flags.config ?? env.CASEGRAPH_CONFIG;
+  const path = explicit ?? (existsSync('casegraph.config.json') ? 'casegraph.config.json' : undefined);
+  if (path === undefined) return parseConfig(undefined);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new Invalid(`cannot read the config file ${path}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new Invalid(`config file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseConfig(raw, path);
+}
+
+/** Opens the store the flags name. */
+export async function openStore(flags: StoreFlags): Promise<Store> {
+  return createDb(resolveStoreOptions(flags));
+}
+
+/** The store flags commands share. */
+export function storeFlags(command: Command): Command {
+  return command
+    .addOption(new Option('--data <dir>', 'data folder of the embedded store (default: $CASEGRAPH_DATA or ./data)'))
+    .addOption(new Option('--database-url <url>', 'PostgreSQL connection string (default: $DATABASE_URL)'))
+    .addOption(new Option('--config <file>', 'deployment config file (default: $CASEGRAPH_CONFIG or ./casegraph.config.json)'));
+}

@@ -1,0 +1,58 @@
+import type { Kysely } from 'kysely';
+import type { Ctx } from '../context/context.js';
+import type { Database } from '../store/schema.js';
+
+/** What kind of processing an event records (the categories oversight reports group by). */
+export type AuditCategory =
+  | 'collection'
+  | 'alteration'
+  | 'consultation'
+  | 'disclosure'
+  | 'combination'
+  | 'erasure'
+  | 'authentication'
+  | 'denial';
+
+/** How the recorded operation ended. */
+export type AuditOutcome = 'success' | 'denied' | 'failed';
+
+/** One event for the audit log. */
+export interface AuditEventInput {
+  category: AuditCategory;
+  action: string;
+  outcome?: AuditOutcome;
+  objectIds?: string[];
+  subjectIds?: string[];
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Appends an event through `db`, which should be the transaction doing the recorded work, so
+ * the event and the work commit or fail together.
+ */
+export async function recordEvent(ctx: Ctx, db: Kysely<Database>, event: AuditEventInput): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      at: ctx.now(),
+      actor_id: ctx.actor.userId,
+      session_id: ctx.actor.sessionId,
+      category: event.category,
+      action: event.action,
+      case_id: ctx.purpose?.caseId ?? null,
+      purpose: ctx.purpose?.code ?? null,
+      justification: ctx.purpose?.justification ?? null,
+      object_ids: event.objectIds ?? [],
+      subject_ids: event.subjectIds ?? [],
+      outcome: event.outcome ?? 'success',
+      detail: JSON.stringify(event.detail ?? {}),
+    })
+    .execute();
+}
+
+/** Audit events in order, newest last (for tests and the coming oversight reports). */
+export async function listEvents(db: Kysely<Database>, filter: { action?: string; limit?: number } = {}) {
+  let query = db.selectFrom('audit_events').selectAll().orderBy('id', 'asc');
+  if (filter.action !== undefined) query = query.where('action', '=', filter.action);
+  return query.limit(filter.limit ?? 1000).execute();
+}

@@ -1,0 +1,67 @@
+import type { Kysely } from 'kysely';
+import type { CoreConfig } from '../config/config.js';
+import type { Database } from '../store/schema.js';
+
+/** The roles of the access model. */
+export type Role = 'analyst' | 'supervisor' | 'oversight' | 'administrator';
+
+/** Who is acting. */
+export interface Actor {
+  userId: string;
+  sessionId: string | null;
+  organisation: string;
+  roles: Role[];
+  /** Markings held: a resource's markings must all be held to see it. */
+  compartments: string[];
+}
+
+/** Why personal data is being read or written. */
+export interface Purpose {
+  /** The case the work is for; null only for purposes configured as not needing one. */
+  caseId: string | null;
+  code: string;
+  justification: string;
+}
+
+/** Everything a use case needs: `verbNoun(ctx, input)`. */
+export interface Ctx {
+  db: Kysely<Database>;
+  actor: Actor;
+  purpose: Purpose | null;
+  now: () => Date;
+  config: CoreConfig;
+}
+
+/** The account the CLI acts as when it works directly on a data folder or database. */
+export const LOCAL_OPERATOR: Actor = Object.freeze({
+  userId: 'local-operator',
+  sessionId: null,
+  organisation: 'local',
+  roles: ['administrator'] as Role[],
+  compartments: [] as string[],
+});
+
+/**
+ * Builds a call context; `now` defaults to the system clock.
+ * @example const ctx = createContext({ db: store.db, actor: LOCAL_OPERATOR, config });
+ */
+export function createContext(input: {
+  db: Kysely<Database>;
+  actor: Actor;
+  config: CoreConfig;
+  purpose?: Purpose | null;
+  now?: () => Date;
+}): Ctx {
+  return {
+    db: input.db,
+    actor: input.actor,
+    config: input.config,
+    purpose: input.purpose ?? null,
+    now: input.now ?? (() => new Date()),
+  };
+}
+
+/** The same context with a stated purpose. */
+export function withPurpose(ctx: Ctx, purpose: Purpose): Ctx {
+  return { ...ctx, purpose };
+}

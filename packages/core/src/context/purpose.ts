@@ -1,0 +1,111 @@
+import { recordEvent, type AuditCategory, type AuditEventInput } from '../audit/record-event.js';
+import { Forbidden, Invalid, isCaseGraphError, PurposeRequired } from '../errors.js';
+import type { Ctx, Purpose } from './context.js';
+
+/** What a use case tells the audit log about its work. */
+export interface AuditedResult<T> {
+  value: T;
+  objectIds?: string[];
+  subjectIds?: string[];
+  detail?: Record<string, unknown>;
+}
+
+/** The action and category an audited use case records. */
+export interface AuditedAction {
+  action: string;
+  category: AuditCategory;
+}
+
+const MAX_JUSTIFICATION = 2000;
+
+/**
+ * Checks that the context states a usable purpose, without touching the database.
+ * Throws PurposeRequired naming what is missing.
+ */
+export function requirePurpose(ctx: Ctx): Purpose {
+  const purpose = ctx.purpose;
+  if (purpose === null) {
+    throw new PurposeRequired('this touches personal data: state a case, a purpose code and a justification');
+  }
+  const definition = ctx.config.purposes.find((p) => p.code === purpose.code);
+  if (definition === undefined) {
+    const known = ctx.config.purposes.map((p) => p.code).join(', ');
+    throw new PurposeRequired(`unknown purpose "${purpose.code}" (this deployment accepts: ${known})`);
+  }
+  if (definition.caseRequired && (purpose.caseId === null || purpose.caseId.trim() === '')) {
+    throw new PurposeRequired(`purpose ${purpose.code} needs a case: give the case id`);
+  }
+  if (purpose.justification.trim().length < 3) {
+    throw new PurposeRequired('a justification is required: say in a few words why this is needed');
+  }
+  if (purpose.justification.length > MAX_JUSTIFICATION) {
+    throw new Invalid(`the justification is longer than ${MAX_JUSTIFICATION} characters`);
+  }
+  return purpose;
+}
+
+/**
+ * Runs a use case that reads or writes personal data: the purpose is checked before any query,
+ * then the work and its audit event run in one transaction. A refusal is itself an audit event.
+ */
+export async function runWithPurpose<T>(
+  ctx: Ctx,
+  action: AuditedAction,
+  work: (tx: Ctx) => Promise<AuditedResult<T>>,
+): Promise<T> {
+  try {
+    requirePurpose(ctx);
+  } catch (error) {
+    await recordDenial(ctx, action, error);
+    throw error;
+  }
+  try {
+    return await runAudited(ctx, action, async (tx) => {
+      await requireKnownCase(tx);
+      return work(tx);
+    });
+  } catch (error) {
+    if (error instanceof PurposeRequired || error instanceof Forbidden) await recordDenial(ctx, action, error);
+    throw error;
+  }
+}
+
+/** Runs a use case and its audit event in one transaction (no personal data involved). */
+export async function runAudited<T>(
+  ctx: Ctx,
+  action: AuditedAction,
+  work: (tx: Ctx) => Promise<AuditedResult<T>>,
+): Promise<T> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const tx: Ctx = { ...ctx, db: trx };
+    const result = await work(tx);
+    const event: AuditEventInput = {
+      category: action.category,
+      action: action.action,
+      ...(result.objectIds ? { objectIds: result.objectIds } : {}),
+      ...(result.subjectIds ? { subjectIds: result.subjectIds } : {}),
+      ...(result.detail ? { detail: result.detail } : {}),
+    };
+    await recordEvent(tx, trx, event);
+    return result.value;
+  });
+}
+
+/** Records that an operation was refused, with the reason, in a transaction of its own. */
+export async function recordDenial(ctx: Ctx, action: AuditedAction, error: unknown): Promise<void> {
+  const reason = isCaseGraphError(error) ? error.code : 'error';
+  await recordEvent(ctx, ctx.db, {
+    category: 'denial',
+    action: action.action,
+    outcome: 'denied',
+    detail: { reason, message: error instanceof Error ? error.message : String(error) },
+  });
+}
+
+async function requireKnownCase(ctx: Ctx): Promise<void> {
+  const caseId = ctx.purpose?.caseId;
+  if (caseId === null || caseId === undefined) return;
+  const found = await ctx.db.selectFrom('cases').select(['id', 'status']).where('id', '=', caseId).executeTakeFirst();
+  if (found === undefined) throw new PurposeRequired(`case ${caseId} does not exist; give the id of an open case`);
+  if (found.status === 'archived') throw new PurposeRequired(`case ${caseId} is archived; reopen it or work under another case`);
+}

@@ -1,0 +1,1 @@
+export { model, getSchema, getProperty, isSchema, propertyGroup, commonSchema } from './ftm.js';

@@ -1,0 +1,237 @@
+import { existsSync, fsyncSync, closeSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { StoreUnavailable } from '../errors.js';
+import { lockDataFolder, type DataFolderLock } from './data-folder-lock.js';
+import { APP_ROLE, migrateToLatest } from './migrate.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { Database } from './schema.js';
+
+/** Where the store lives: an embedded data folder, or a PostgreSQL server. */
+export interface StoreOptions {
+  /** Data folder of the embedded store (PGlite). */
+  dataDir?: string;
+  /** PostgreSQL connection string; wins over dataDir when both are given. */
+  databaseUrl?: string;
+  /** An embedded store in memory, empty or started from a data-folder dump (tests). */
+  memory?: boolean;
+  loadDataDir?: Blob;
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean;
+  /** Connections in the PostgreSQL pool (default 10). */
+  poolSize?: number;
+}
+
+/** An open store. Close it to release the data folder or the connection pool. */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly kind: 'pglite' | 'postgres';
+  /** The data folder, or the server address without its password. */
+  readonly location: string;
+  /** Applied migrations this open ran (empty when the store was current). */
+  readonly migrated: string[];
+  /** Writes the embedded store's data folder into a tarball (PGlite only). */
+  dumpDataDir?(): Promise<Blob>;
+  close(): Promise<void>;
+}
+
+const MARKER = 'casegraph.json';
+const PGDATA = 'pgdata';
+const FORMAT = 1;
+
+/**
+ * Opens the store: PostgreSQL when a URL is given, otherwise the embedded PGlite data folder.
+ * @example const store = await createDb({ dataDir: './data' });
+ */
+export async function createDb(options: StoreOptions): Promise<Store> {
+  if (options.databaseUrl !== undefined && options.databaseUrl !== '') return openPostgres(options.databaseUrl, options);
+  if (options.memory === true || options.loadDataDir !== undefined) return openPGlite(undefined, options);
+  return openPGlite(resolve(options.dataDir ?? './data'), options);
+}
+
+// ---------- embedded ----------
+
+async function openPGlite(folder: string | undefined, options: StoreOptions): Promise<Store> {
+  let lock: DataFolderLock | undefined;
+  if (folder !== undefined) {
+    checkDataFolder(folder);
+    lock = lockDataFolder(folder);
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      ...(folder !== undefined ? { dataDir: join(folder, PGDATA) } : {}),
+      ...(options.loadDataDir !== undefined ? { loadDataDir: options.loadDataDir } : {}),
+      extensions: { pg_trgm, fuzzystrmatch, unaccent },
+      parsers: { [pgliteTypes.INT8]: (v: string) => v, [pgliteTypes.DATE]: (v: string) => v },
+    });
+  } catch (error) {
+    lock?.release();
+    throw new StoreUnavailable(`cannot open the embedded store in ${folder ?? 'memory'}: ${describe(error)}`);
+  }
+  const afterCommit = folder !== undefined ? walSyncer(join(folder, PGDATA)) : undefined;
+  let migrated: string[] = [];
+  try {
+    if (options.migrate !== false) {
+      const admin = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite, ...(afterCommit ? { afterCommit } : {}) }) });
+      migrated = await migrateToLatest(admin);
+      await admin.destroy();
+    }
+    if (folder !== undefined && !existsSync(join(folder, MARKER))) {
+      writeFileSync(join(folder, MARKER), JSON.stringify({ format: FORMAT, kind: 'casegraph-store' }) + '\n');
+    }
+  } catch (error) {
+    await pglite.close().catch(() => undefined);
+    lock?.release();
+    throw new StoreUnavailable(`cannot prepare the embedded store in ${folder ?? 'memory'}: ${describe(error)}`);
+  }
+  const db = new Kysely<Database>({
+    dialect: new PGliteDialect({ pglite, ...(afterCommit ? { afterCommit } : {}), onOpen: [`set role ${APP_ROLE}`] }),
+  });
+  return {
+    db,
+    kind: 'pglite',
+    location: folder ?? 'memory',
+    migrated,
+    dumpDataDir: async () => {
+      const dump = await pglite.dumpDataDir('none');
+      return dump;
+    },
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+      lock?.release();
+    },
+  };
+}
+
+/** Refuses folders that hold something other than a casegraph store, before touching them. */
+function checkDataFolder(folder: string): void {
+  if (!existsSync(folder)) {
+    mkdirSync(folder, { recursive: true });
+    return;
+  }
+  if (!statSync(folder).isDirectory()) {
+    throw new StoreUnavailable(`${folder} is not a folder; --data must name a casegraph data folder`);
+  }
+  const entries = readdirSync(folder).filter((name) => !name.startsWith('casegraph.lock'));
+  if (entries.length === 0) return;
+  const marker = join(folder, MARKER);
+  if (!existsSync(marker)) {
+    throw new StoreUnavailable(
+      `${folder} is not a casegraph store (no ${MARKER}, and it is not empty); choose an empty folder or an existing store`,
+    );
+  }
+  let format: unknown;
+  try {
+    format = (JSON.parse(readFileSync(marker, 'utf8')) as { format?: unknown }).format;
+  } catch {
+    throw new StoreUnavailable(`${folder} is not a casegraph store: ${MARKER} is not readable JSON`);
+  }
+  if (format !== FORMAT) {
+    throw new StoreUnavailable(`${folder} holds a casegraph store of format ${String(format)}; this version reads format ${FORMAT}`);
+  }
+  if (!existsSync(join(folder, PGDATA, 'PG_VERSION'))) {
+    throw new StoreUnavailable(`${folder} is a damaged casegraph store: ${PGDATA}/ is missing; restore it from a backup`);
+  }
+}
+
+/**
+ * PGlite writes through to the files but never calls fsync, so after a commit the write-ahead
+ * log segments written since the last sync are synced here, before the caller is answered.
+ */
+function walSyncer(pgdata: string): () => Promise<void> {
+  const walDir = join(pgdata, 'pg_wal');
+  let lastSync = 0;
+  return async () => {
+    const started = Date.now();
+    for (const name of readdirSync(walDir)) {
+      if (!/^[0-9A-F]{24}$/.test(name)) continue;
+      const path = join(walDir, name);
+      if (statSync(path).mtimeMs + 1000 < lastSync) continue;
+      const fd = openSync(path, 'r+');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+    lastSync = started;
+  };
+}
+
+// ---------- server ----------
+
+async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
+  const location = redact(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new StoreUnavailable(`DATABASE_URL is not a valid URL (expected postgres://user:password@host:port/database): ${location}`);
+  }
+  if (!['postgres:', 'postgresql:'].includes(parsed.protocol)) {
+    throw new StoreUnavailable(`DATABASE_URL must start with postgres:// or postgresql://, got ${parsed.protocol}//`);
+  }
+  const typeParsers = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') => {
+      if (oid === 1082 || oid === 20) return (v: string) => v;
+      return pg.types.getTypeParser(oid, format ?? 'text');
+    },
+  };
+  const adminPool = new pg.Pool({ connectionString: url, max: 1, types: typeParsers, connectionTimeoutMillis: 10_000 });
+  try {
+    const client = await adminPool.connect();
+    client.release();
+  } catch (error) {
+    await adminPool.end().catch(() => undefined);
+    throw new StoreUnavailable(`cannot connect to PostgreSQL at ${location}: ${describe(error)}`);
+  }
+  let migrated: string[] = [];
+  try {
+    const admin = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: adminPool }) });
+    if (options.migrate !== false) migrated = await migrateToLatest(admin);
+    await admin.destroy();
+  } catch (error) {
+    await adminPool.end().catch(() => undefined);
+    throw new StoreUnavailable(`cannot prepare the PostgreSQL store at ${location}: ${describe(error)}`);
+  }
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: typeParsers });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool,
+      onCreateConnection: async (connection) => {
+        await connection.executeQuery(CompiledQuery.raw(`set role ${APP_ROLE}`));
+      },
+    }),
+  });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (error) {
+    await db.destroy();
+    throw new StoreUnavailable(`cannot act as role ${APP_ROLE} on ${location}: ${describe(error)}`);
+  }
+  return { db, kind: 'postgres', location, migrated, close: () => db.destroy() };
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ECONNREFUSED') return 'connection refused (is the server running, and on that port?)';
+    if (code === 'ENOTFOUND') return 'host not found';
+    if (code === '28P01') return 'password authentication failed';
+    if (code === '3D000') return error.message;
+    if (error instanceof AggregateError && error.errors.length > 0) return describe(error.errors[0]);
+    return error.message || code || 'unknown error';
+  }
+  return String(error);
+}

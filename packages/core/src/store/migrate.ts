@@ -1,0 +1,53 @@
+import { sql, type Kysely } from 'kysely';
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import * as initial from './migrations/0001-initial.js';
+
+/** Every migration, in order. Names are numbered so both dialects apply them alike. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_initial': initial,
+};
+
+/** The role the application runs as: no superuser, no DDL, no rewriting of the audit log. */
+export const APP_ROLE = 'casegraph_app';
+
+class InCodeMigrations implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+/** Applies every pending migration, then grants the application role what it may do. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrations() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error');
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${reason}`);
+  }
+  await grantApplicationRole(db);
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** The names of all migrations this version knows. */
+export function knownMigrations(): string[] {
+  return Object.keys(MIGRATIONS);
+}
+
+async function grantApplicationRole(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    do $$ begin
+      if not exists (select 1 from pg_roles where rolname = ${sql.lit(APP_ROLE)}) then
+        create role ${sql.raw(APP_ROLE)} nologin nosuperuser nocreatedb nocreaterole;
+      end if;
+    end $$`.execute(db);
+  await sql`grant ${sql.raw(APP_ROLE)} to current_user`.execute(db).catch(() => {
+    // Already a member (or the grant is implied); SET ROLE below proves it either way.
+  });
+  await sql`grant usage on schema public to ${sql.raw(APP_ROLE)}`.execute(db);
+  await sql`grant select, insert, update, delete on sources, statements, users, cases, case_counters to ${sql.raw(APP_ROLE)}`.execute(db);
+  await sql`grant select on store_info, kysely_migration to ${sql.raw(APP_ROLE)}`.execute(db);
+  // The audit log is append-only for the application.
+  await sql`grant select, insert on audit_events to ${sql.raw(APP_ROLE)}`.execute(db);
+  await sql`revoke update, delete, truncate on audit_events from ${sql.raw(APP_ROLE)}`.execute(db);
+}

@@ -1,0 +1,1 @@
+export { dialects, openTestStore, testContext, FIXED_NOW, type Dialect } from './test-store.js';

@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { CoreConfig, Store } from '@casegraph/core';
+import type { AppDeps } from './app-deps.js';
+import { registerErrorHandler } from './plugins/errors.js';
+import { registerRoutePolicies } from './plugins/route-policy.js';
+import { healthRoutes } from './routes/health/health.routes.js';
+import { purposesRoutes } from './routes/purposes/purposes.routes.js';
+import { VERSION } from './version.js';
+
+/** Options for building the HTTP app. */
+export interface BuildAppOptions {
+  store: Store;
+  config: CoreConfig;
+  /** Folder of the built web app; when absent or missing, only the API is served. */
+  webRoot?: string;
+  /** Largest request body accepted, in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/**
+ * Builds the app without listening; tests call `app.inject()`, and only main listens.
+ * @example const app = await buildApp({ store, config }); await app.ready();
+ */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    maxParamLength: 200,
+    requestIdHeader: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+  const webRoot = options.webRoot !== undefined && existsSync(join(options.webRoot, 'index.html')) ? options.webRoot : undefined;
+  registerRoutePolicies(app, { publicFileRoutes: webRoot ? ['/*'] : [] });
+  registerErrorHandler(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'casegraph API', version: VERSION, description: 'Investigative case management and link analysis.' },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  const deps: AppDeps = { store: options.store, config: options.config, version: VERSION };
+  healthRoutes(app, deps);
+  purposesRoutes(app, deps);
+
+  if (webRoot !== undefined) {
+    await app.register(fastifyStatic, { root: webRoot, wildcard: true, index: ['index.html'] });
+    // Client-side routes (/cases, /graph...) are pages of the single-page app.
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '';
+      if (request.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path)) {
+        return reply.type('text/html').sendFile('index.html');
+      }
+      return reply.status(404).send({ error: 'not-found', message: `no route ${request.method} ${path}`, requestId: request.id });
+    });
+  }
+  return app;
+}
+
+/** Where the built web app lives in this installation. */
+export function defaultWebRoot(): string {
+  return fileURLToPath(new URL('../../web/dist', import.meta.url));
+}

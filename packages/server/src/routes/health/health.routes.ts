@@ -1,0 +1,33 @@
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { AppDeps } from '../../app-deps.js';
+
+const healthResponse = {
+  type: 'object',
+  required: ['status', 'version', 'store'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'degraded'] },
+    version: { type: 'string' },
+    store: { type: 'string', enum: ['pglite', 'postgres'] },
+  },
+} as const;
+
+/** GET /api/health: whether the server can reach its store. */
+export function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get(
+    '/api/health',
+    {
+      config: { policy: { kind: 'public' } },
+      schema: { summary: 'Server and store health', tags: ['system'], response: { 200: healthResponse, 503: healthResponse } },
+    },
+    async (_request, reply) => {
+      const reachable = await sql`select 1`.execute(deps.store.db).then(
+        () => true,
+        () => false,
+      );
+      return reply
+        .status(reachable ? 200 : 503)
+        .send({ status: reachable ? 'ok' : 'degraded', version: deps.version, store: deps.store.kind });
+    },
+  );
+}

@@ -1,0 +1,2 @@
+/** The casegraph release this server belongs to. */
+export const VERSION = '0.1.0';
