@@ -66,6 +66,7 @@ export async function runWithPurpose<T>(
     });
   } catch (error) {
     if (error instanceof PurposeRequired || error instanceof Forbidden) await recordDenial(ctx, action, error);
+    else await recordFailure(ctx, action, error);
     throw error;
   }
 }
@@ -99,6 +100,16 @@ export async function recordDenial(ctx: Ctx, action: AuditedAction, error: unkno
     action: action.action,
     outcome: 'denied',
     detail: { reason, message: error instanceof Error ? error.message : String(error) },
+  });
+}
+
+/** A purpose-bound operation that failed still happened: record the attempt (its work rolled back). */
+async function recordFailure(ctx: Ctx, action: AuditedAction, error: unknown): Promise<void> {
+  await recordEvent(ctx, ctx.db, {
+    category: action.category,
+    action: action.action,
+    outcome: 'failed',
+    detail: { reason: isCaseGraphError(error) ? error.code : 'error', message: isCaseGraphError(error) ? error.message : 'internal error' },
   });
 }
 

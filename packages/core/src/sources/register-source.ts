@@ -3,7 +3,7 @@ import type { Ctx } from '../context/context.js';
 import { runAudited } from '../context/purpose.js';
 import { Conflict, Invalid, NotFound } from '../errors.js';
 import type { Kysely } from 'kysely';
-import type { Database, SourcesTable } from '../store/schema.js';
+import type { Database, SourceRow } from '../store/schema.js';
 
 /** A source's registration: who holds it, on what legal basis, and how it may be used. */
 export interface SourcePolicy {
@@ -88,7 +88,7 @@ export async function listSources(db: Kysely<Database>): Promise<Source[]> {
   return rows.map(toSource);
 }
 
-function toSource(row: SourcesTable): Source {
+function toSource(row: SourceRow): Source {
   return {
     id: row.id,
     name: row.name,

@@ -178,11 +178,11 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
   if (!['postgres:', 'postgresql:'].includes(parsed.protocol)) {
     throw new StoreUnavailable(`DATABASE_URL must start with postgres:// or postgresql://, got ${parsed.protocol}//`);
   }
+  // Dates and 64-bit integers stay strings, as on the embedded store, so both dialects agree.
+  const keepText = (value: string): string => value;
   const typeParsers = {
-    getTypeParser: (oid: number, format?: 'text' | 'binary') => {
-      if (oid === 1082 || oid === 20) return (v: string) => v;
-      return pg.types.getTypeParser(oid, format ?? 'text');
-    },
+    getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
+      oid === 1082 || oid === 20 ? keepText : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
   };
   const adminPool = new pg.Pool({ connectionString: url, max: 1, types: typeParsers, connectionTimeoutMillis: 10_000 });
   try {

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -46,7 +46,7 @@ export interface UsersTable {
   roles: string[];
   compartments: string[];
   password_hash: string | null;
-  disabled: boolean;
+  disabled: Generated<boolean>;
   created_at: CreatedAt;
 }
 
@@ -104,3 +104,6 @@ export interface Database {
   audit_events: AuditEventsTable;
   store_info: StoreInfoTable;
 }
+
+/** A source row as read. */
+export type SourceRow = Selectable<SourcesTable>;

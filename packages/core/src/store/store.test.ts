@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -57,6 +57,7 @@ describe.each(dialects())('store on %s', (dialect) => {
 
 describe('embedded data folder', () => {
   const root = mkdtempSync(join(tmpdir(), 'casegraph-store-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('keeps committed work across a reopen', async () => {
     const folder = join(root, 'reopen');

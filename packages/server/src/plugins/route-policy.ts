@@ -30,7 +30,7 @@ export function registerRoutePolicies(app: FastifyInstance, options: { publicFil
   app.decorate('routeTable', table);
   app.addHook('onRoute', (route: RouteOptions) => {
     const config = (route.config ?? {}) as { policy?: RoutePolicy };
-    const url = route.url ?? route.path;
+    const url = route.url;
     let policy = config.policy;
     if (policy === undefined && (url.startsWith(DOC_PREFIX) || options.publicFileRoutes.includes(url))) {
       policy = { kind: 'public' };
