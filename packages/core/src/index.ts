@@ -25,3 +25,4 @@ export { getEntity, type Entity, type EntityValue } from './entities/get-entity.
 export { createCase, type CaseSummary } from './cases/create-case.js';
 export { createUser, ROLES, type UserSummary } from './access/users.js';
 export { requireRole } from './access/require-role.js';
+export * from './ingest/index.js';
