@@ -26,3 +26,5 @@ export { createCase, type CaseSummary } from './cases/create-case.js';
 export { createUser, ROLES, type UserSummary } from './access/users.js';
 export { requireRole } from './access/require-role.js';
 export * from './ingest/index.js';
+export * from './demo/index.js';
+export { loadDemo, type DemoUser, type DemoLoadResult } from './demo/load-demo.js';

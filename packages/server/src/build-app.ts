@@ -32,13 +32,13 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
   const webRoot = options.webRoot !== undefined && existsSync(join(options.webRoot, 'index.html')) ? options.webRoot : undefined;
   registerRoutePolicies(app, { publicFileRoutes: webRoot ? ['/*'] : [] });
-  registerErrorHandler(app);
+  registerErrorHandler(app, { servesWebApp: webRoot !== undefined });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -53,14 +53,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   if (webRoot !== undefined) {
     await app.register(fastifyStatic, { root: webRoot, wildcard: true, index: ['index.html'] });
-    // Client-side routes (/cases, /graph...) are pages of the single-page app.
-    app.setNotFoundHandler((request, reply) => {
-      const path = request.url.split('?')[0] ?? '';
-      if (request.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path)) {
-        return reply.type('text/html').sendFile('index.html');
-      }
-      return reply.status(404).send({ error: 'not-found', message: `no route ${request.method} ${path}`, requestId: request.id });
-    });
   }
   return app;
 }

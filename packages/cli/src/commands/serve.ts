@@ -18,7 +18,7 @@ export function registerServeCommands(program: Command): void {
     program
       .command('serve')
       .description('serve the web app and the HTTP API')
-      .option('--host <host>', 'address to listen on', '127.0.0.1')
+      .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', 'localhost')
       .option('--port <port>', 'port to listen on (0 picks a free one)', port, 8080),
   ).action(async (flags: ServeFlags) => {
     const config = loadConfig(flags);
@@ -30,7 +30,7 @@ export function registerServeCommands(program: Command): void {
     program
       .command('start')
       .description('first run: generate and load the demo dataset; then serve (what npm start runs)')
-      .option('--host <host>', 'address to listen on', '127.0.0.1')
+      .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', 'localhost')
       .option('--port <port>', 'port to listen on (0 picks a free one)', port, 8080)
       .option('--entities <n>', 'size of the demo dataset made on the first run', positiveInteger, 50_000)
       .option('--seed <seed>', 'seed of the demo dataset', 'casegraph'),

@@ -142,12 +142,15 @@ describe('mapRow', () => {
     ]);
   });
 
-  it('skips an entity whose schema-required name is empty', () => {
+  it('keeps an entity whose schema-required name is empty here, but skips a relationship missing an end', () => {
     const { entities, problems } = mapRow(query, { ...ROW, company_name: '' });
-    expect(entities.map((e) => e.schema)).toEqual(['Person']);
-    expect(problems.map((p) => [p.kind, p.entity, p.property])).toEqual([
-      ['missing-required', 'company', 'name'],
-      ['missing-required', 'ownership', 'asset'],
+    expect(entities.map((e) => e.schema)).toEqual(['Person', 'Company', 'Ownership']);
+    expect(problems).toEqual([]);
+    const noOwner = mapRow(query, { ...ROW, owner_id: '', owner_name: '' });
+    expect(noOwner.entities.map((e) => e.schema)).toEqual(['Company']);
+    expect(noOwner.problems.map((p) => [p.kind, p.entity, p.property])).toEqual([
+      ['no-keys', 'person', null],
+      ['missing-required', 'ownership', 'owner'],
     ]);
   });
 

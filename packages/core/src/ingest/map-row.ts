@@ -180,6 +180,10 @@ function missingRequired(spec: EntitySpec, properties: Record<string, string[]>,
     }
   }
   const schema = model.getSchema(spec.schema);
+  // A relationship without its ends says nothing, so it is skipped. Other entities are kept with
+  // what the row holds (a company known only by its number here is named by another source), as
+  // FollowTheMoney does.
+  if (!schema.isEdge) return null;
   for (const name of schema.required) {
     if (properties[name] !== undefined) continue;
     const mapped = spec.properties.find((property) => property.property === name);

@@ -149,9 +149,10 @@ describe('parseMapping', () => {
     expect(mapping.warnings).toEqual(['old.yml, dataset "test", query 1, entity "b", property "parent": Company:parent is deprecated']);
   });
 
-  it('refuses an entity that never sets a property its schema requires', () => {
-    expect(mappingError(withEntities('        p:\n          schema: Person\n          keys: [id]\n          properties:\n            firstName: { column: f }\n')).message).toBe(
-      'bad.yml:8, dataset "test", query 1, entity "p": schema Person requires name; map it under `properties`',
+  it('refuses a relationship that never sets an end its schema requires, and accepts a partial entity', () => {
+    expect(mappingError(withEntities('        p:\n          schema: Person\n          keys: [id]\n          properties:\n            name: { column: n }\n        o:\n          schema: Ownership\n          keys: [id]\n          properties:\n            owner: { entity: p }\n')).message).toMatch(
+      /entity "o": schema Ownership requires asset; map it under `properties`/,
     );
+    expect(() => parseMapping(withEntities('        p:\n          schema: Person\n          keys: [id]\n          properties:\n            firstName: { column: f }\n'))).not.toThrow();
   });
 });

@@ -152,8 +152,8 @@ function readEntity(reader: MappingReader, where: MappingLocation, path: Path, d
   const properties = Object.entries(propertiesData).map(([property, spec]) =>
     readProperty(reader, { ...where, property }, [...path, 'properties', property], schema, property, spec),
   );
-  // Rows without a required property are skipped, so a mapping that never sets one maps nothing.
-  const unmapped = schema.required.filter((name) => !properties.some((p) => p.property === name));
+  // A relationship whose rows lack a required end is skipped, so a mapping that never sets one maps nothing.
+  const unmapped = schema.isEdge ? schema.required.filter((name) => !properties.some((p) => p.property === name)) : [];
   if (unmapped.length > 0) {
     reader.fail(where, [...path, 'properties'].slice(0, data.properties === undefined ? -1 : undefined), `schema ${schema.name} requires ${unmapped.join(' and ')}; map ${unmapped.length > 1 ? 'them' : 'it'} under \`properties\``);
   }

@@ -77,6 +77,10 @@ async function openPGlite(folder: string | undefined, options: StoreOptions): Pr
   const afterCommit = folder !== undefined ? walSyncer(join(folder, PGDATA)) : undefined;
   let migrated: string[] = [];
   try {
+    // The default 1 GB of write-ahead log is most of a laptop store's size after a bulk load.
+    for (const statement of [`alter system set max_wal_size = '128MB'`, `alter system set min_wal_size = '32MB'`, 'select pg_reload_conf()']) {
+      await pglite.query(statement);
+    }
     if (options.migrate !== false) {
       const admin = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite, ...(afterCommit ? { afterCommit } : {}) }) });
       migrated = await migrateToLatest(admin);

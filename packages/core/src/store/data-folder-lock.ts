@@ -95,7 +95,17 @@ function isAlive(owner: LockOwner): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  return pidLooksLikeOwner(owner);
+  return !isZombie(owner.pid) && pidLooksLikeOwner(owner);
+}
+
+/** A killed process whose parent has not reaped it still answers signals, but holds nothing. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
+  }
 }
 
 /** Guards against a recycled pid: the live process must have started before the lock was written. */

@@ -24,7 +24,7 @@ export interface ErrorBody {
  * The one error handler: deliberate errors are shown as they are; anything else is logged and
  * answered with a generic 500 that carries no stack trace, SQL or internal message.
  */
-export function registerErrorHandler(app: FastifyInstance): void {
+export function registerErrorHandler(app: FastifyInstance, options: { servesWebApp: boolean }): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (isCaseGraphError(error)) {
       const body: ErrorBody = { error: error.code, message: error.message, requestId: request.id };
@@ -44,6 +44,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
     return reply.status(500).send({ error: 'internal', message: 'internal error; the server log has the details', requestId: request.id });
   });
   app.setNotFoundHandler((request, reply) => {
-    return reply.status(404).send({ error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}`, requestId: request.id });
+    const path = request.url.split('?')[0] ?? '';
+    // Client-side routes (/cases, /graph...) are pages of the single-page app.
+    if (options.servesWebApp && request.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path)) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send({ error: 'not-found', message: `no route ${request.method} ${path}`, requestId: request.id });
   });
 }

@@ -1,0 +1,73 @@
+// Loads a generated demo dataset into the embedded store and, when DATABASE_URL is set, into
+// PostgreSQL, and prints statements per second for each.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { createContext, createDb, defaultConfig, generateDemo, loadDemo, LOCAL_OPERATOR, type Store } from '@casegraph/core';
+import { describeMachine, printTable } from './machine.js';
+
+/** Runs the ingest benchmark: `npm run bench -- ingest [--entities N] [--seed S]`. */
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { entities: { type: 'string', default: '50000' }, seed: { type: 'string', default: 'bench' } } });
+  const entities = Number(values.entities);
+  if (!Number.isInteger(entities) || entities <= 0) throw new Error('--entities must be a whole number above 0');
+  const work = mkdtempSync(join(tmpdir(), 'casegraph-bench-'));
+  try {
+    const dir = join(work, 'demo');
+    let started = Date.now();
+    const manifest = await generateDemo({ entities, seed: values.seed, outDir: dir });
+    const records = manifest.sources.reduce((sum, s) => sum + s.records, 0);
+    process.stdout.write(`Generated ${entities.toLocaleString('en')} entities (${records.toLocaleString('en')} records) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    const rows: Array<Array<string | number>> = [];
+    const stores: Array<[string, () => Promise<{ store: Store; cleanup: () => Promise<void> }>]> = [
+      ['PGlite (embedded)', async () => ({ store: await createDb({ dataDir: join(work, 'store') }), cleanup: async () => undefined })],
+    ];
+    const url = process.env.DATABASE_URL;
+    if (url !== undefined && url !== '') stores.push(['PostgreSQL', () => freshPostgres(url)]);
+    for (const [label, open] of stores) {
+      const { store, cleanup } = await open();
+      try {
+        const ctx = createContext({ db: store.db, actor: LOCAL_OPERATOR, config: defaultConfig() });
+        started = Date.now();
+        const result = await loadDemo(ctx, { dir, onProgress: () => undefined });
+        const seconds = (Date.now() - started) / 1000;
+        const { rows: count } = await sql<{ n: string }>`select count(*)::text as n from statements`.execute(store.db);
+        const statements = Number(count[0]?.n);
+        const version = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(store.db);
+        rows.push([`${label} ${version.rows[0]?.v ?? ''}`, entities, result.records, statements, seconds.toFixed(1), Math.round(statements / seconds)]);
+      } finally {
+        await store.close();
+        await cleanup();
+      }
+    }
+    process.stdout.write('\n');
+    printTable(['store', 'entities', 'records', 'statements', 'seconds', 'statements/s'], rows);
+    process.stdout.write(`\nmachine: ${describeMachine()}\n`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function freshPostgres(url: string): Promise<{ store: Store; cleanup: () => Promise<void> }> {
+  const name = `casegraph_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const store = await createDb({ databaseUrl: target.toString() });
+  return {
+    store,
+    cleanup: async () => {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
