@@ -4,12 +4,7 @@ import type { TestProject } from 'vitest/node';
 import { createDb } from '../store/create-db.js';
 import { createTemplateDatabase, dropDatabase, TEMPLATE_DB } from './postgres-databases.js';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pgliteTemplate: string;
-    postgresTemplate: string | null;
-  }
-}
+import './provided-context.js';
 
 /** Migrates one embedded store and one PostgreSQL database; every test starts from a copy. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

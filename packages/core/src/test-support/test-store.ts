@@ -4,6 +4,7 @@ import { defaultConfig, type CoreConfig } from '../config/config.js';
 import { createContext, LOCAL_OPERATOR, type Actor, type Ctx, type Purpose } from '../context/context.js';
 import { createDb, type Store } from '../store/create-db.js';
 import { copyTemplateDatabase, dropDatabase } from './postgres-databases.js';
+import './provided-context.js';
 
 /** The stores every database test runs against: PGlite always, PostgreSQL when DATABASE_URL is set. */
 export type Dialect = 'pglite' | 'postgres';

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { createUser } from '../access/users.js';
+import { createCase } from '../cases/create-case.js';
+import type { Ctx, Role } from '../context/context.js';
+import { Conflict, Invalid } from '../errors.js';
+import { importMapped } from '../ingest/import-mapped.js';
+import { parseMapping } from '../ingest/parse-mapping.js';
+import { registerSource } from '../sources/register-source.js';
+import type { DemoManifest } from './generate-demo.js';
+import type { SourcePolicyFile } from './source-output.js';
+
+/** A demo account and the password it was given at load time. */
+export interface DemoUser {
+  role: Role;
+  username: string;
+  displayName: string;
+  password: string;
+}
+
+/** What loading the demo dataset did. */
+export interface DemoLoadResult {
+  sources: number;
+  records: number;
+  statements: number;
+  failedRows: number;
+  users: DemoUser[];
+  caseId: string;
+}
+
+const DEMO_ACCOUNTS: ReadonlyArray<Omit<DemoUser, 'password'>> = [
+  { role: 'analyst', username: 'analyst', displayName: 'Alex Analyst' },
+  { role: 'supervisor', username: 'supervisor', displayName: 'Sam Supervisor' },
+  { role: 'oversight', username: 'oversight', displayName: 'Olu Oversight' },
+  { role: 'administrator', username: 'admin', displayName: 'Ada Administrator' },
+];
+
+/**
+ * Registers the demo sources from their policy files, imports their records through their
+ * mappings, and creates the demo users and case. Runs as the context's actor under the
+ * administration purpose.
+ * @example await loadDemo(ctx, { dir: './demo-input' })
+ */
+export async function loadDemo(
+  ctx: Ctx,
+  input: { dir: string; onProgress?: (p: { done: number; total: number }) => void },
+): Promise<DemoLoadResult> {
+  const manifest = readManifest(input.dir);
+  const total = manifest.sources.reduce((sum, s) => sum + s.records, 0);
+  const loadCtx: Ctx = { ...ctx, purpose: { caseId: null, code: 'administration', justification: 'loading the demo dataset' } };
+  let done = 0;
+  let statements = 0;
+  let failedRows = 0;
+  for (const entry of manifest.sources) {
+    const policy = readPolicy(join(input.dir, entry.policy));
+    try {
+      await registerSource(ctx, {
+        id: policy.id,
+        name: policy.name,
+        owner: policy.owner,
+        legalBasis: policy.legal_basis,
+        purposes: policy.purposes,
+        markings: policy.markings,
+        retentionDays: policy.retention_days,
+        sensitiveCategories: policy.sensitive_categories,
+        mayCombine: policy.may_combine,
+        contact: policy.contact,
+        description: policy.description,
+      });
+    } catch (error) {
+      if (!(error instanceof Conflict)) throw error;
+    }
+    const mappingPath = join(input.dir, entry.mapping);
+    const mapping = parseMapping(readFileSync(mappingPath, 'utf8'), { fileName: entry.mapping });
+    const before = done;
+    const summary = await importMapped(loadCtx, {
+      sourceId: policy.id,
+      mapping,
+      mappingPath,
+      onProgress: (p) => {
+        done = before + p.rows;
+        input.onProgress?.({ done, total });
+      },
+    });
+    done = before + summary.rows;
+    statements += summary.statements;
+    failedRows += summary.failedRows;
+  }
+  input.onProgress?.({ done, total });
+  const users: DemoUser[] = [];
+  for (const account of DEMO_ACCOUNTS) {
+    const password = randomBytes(12).toString('base64url');
+    try {
+      await createUser(ctx, { username: account.username, displayName: account.displayName, organisation: 'Demo unit', roles: [account.role], password });
+      users.push({ ...account, password });
+    } catch (error) {
+      if (!(error instanceof Conflict)) throw error;
+    }
+  }
+  const demoCase = await createCase(ctx, { title: 'Operation Harbour Light: shell companies and payments', purpose: 'criminal-investigation' });
+  return { sources: manifest.sources.length, records: done, statements, failedRows, users, caseId: demoCase.id };
+}
+
+function readManifest(dir: string): DemoManifest {
+  const path = join(dir, 'manifest.json');
+  let manifest: DemoManifest;
+  try {
+    manifest = JSON.parse(readFileSync(path, 'utf8')) as DemoManifest;
+  } catch (error) {
+    throw new Invalid(`${path} is missing or not JSON; run casegraph demo generate first (${(error as Error).message})`);
+  }
+  if (!Array.isArray(manifest.sources)) throw new Invalid(`${path} lists no sources`);
+  return manifest;
+}
+
+function readPolicy(path: string): SourcePolicyFile {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Invalid(`cannot read the source policy ${path}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { id?: unknown }).id !== 'string') {
+    throw new Invalid(`source policy ${path} must be a YAML mapping with an id`);
+  }
+  return parsed as SourcePolicyFile;
+}

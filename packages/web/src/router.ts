@@ -1,0 +1,69 @@
+import { useSyncExternalStore } from 'react';
+
+/** The sections of the app, in navigation order. */
+export const sections = [
+  { id: 'search', path: '/search', label: 'Search' },
+  { id: 'cases', path: '/cases', label: 'Cases' },
+  { id: 'graph', path: '/graph', label: 'Graph' },
+  { id: 'review', path: '/review', label: 'Review' },
+  { id: 'oversight', path: '/oversight', label: 'Oversight' },
+] as const;
+
+export type Section = (typeof sections)[number];
+export type SectionId = Section['id'];
+
+/** Where the app lands when the address names no section. */
+export const homePath = '/search';
+
+/** What a pathname points at: a section, or nothing we know. */
+export type Route = { kind: 'section'; section: Section } | { kind: 'not-found'; pathname: string };
+
+/** Finds the section a pathname belongs to; `/cases/C-1` belongs to Cases. */
+export function matchRoute(pathname: string): Route {
+  const section = sections.find((s) => pathname === s.path || pathname.startsWith(`${s.path}/`));
+  return section ? { kind: 'section', section } : { kind: 'not-found', pathname };
+}
+
+const listeners = new Set<() => void>();
+let navigations = 0;
+
+function notify(): void {
+  for (const listener of listeners) listener();
+}
+
+function onPopState(): void {
+  navigations += 1;
+  notify();
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  if (listeners.size === 1) window.addEventListener('popstate', onPopState);
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) window.removeEventListener('popstate', onPopState);
+  };
+}
+
+/** Moves to a path inside the app without reloading the page; `replace` rewrites the address silently. */
+export function navigate(path: string, options: { replace?: boolean } = {}): void {
+  const current = `${window.location.pathname}${window.location.search}`;
+  if (path === current) return;
+  if (options.replace) {
+    window.history.replaceState(null, '', path);
+  } else {
+    window.history.pushState(null, '', path);
+    navigations += 1;
+  }
+  notify();
+}
+
+/** How many user navigations (links, back, forward) happened since load; 0 means the page was just opened. */
+export function navigationCount(): number {
+  return navigations;
+}
+
+/** The current pathname, re-rendering on every navigation (links, back and forward). */
+export function usePathname(): string {
+  return useSyncExternalStore(subscribe, () => window.location.pathname);
+}

@@ -1,0 +1,92 @@
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+
+/** The web package folder, its build output, and where browser tests leave screenshots. */
+export const webRoot = fileURLToPath(new URL('..', import.meta.url));
+export const webDist = join(webRoot, 'dist');
+export const screenshotDir = fileURLToPath(new URL('../../../test-output/screenshots', import.meta.url));
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+function newestChange(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestChange(join(path, entry)));
+  return newest;
+}
+
+/** Whether `dist/` is missing or older than the sources it is built from. */
+function buildIsStale(): boolean {
+  const builtIndex = join(webDist, 'index.html');
+  if (!existsSync(builtIndex)) return true;
+  const sources = ['src', 'public', 'index.html', 'vite.config.ts'].map((name) => join(webRoot, name));
+  const newestSource = Math.max(...sources.filter((path) => existsSync(path)).map(newestChange));
+  return newestSource > statSync(builtIndex).mtimeMs;
+}
+
+/** Builds the web app with Vite unless an up-to-date build is already there, so tests work from a clean clone. */
+export async function ensureWebBuild(): Promise<void> {
+  if (!buildIsStale()) return;
+  const { build } = await import('vite');
+  // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const previous = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ root: webRoot, configFile: join(webRoot, 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  } finally {
+    if (previous === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = previous;
+  }
+}
+
+/** Launches headless Chromium with a throwaway profile and no background traffic. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `Chromium not found at ${chromiumPath}. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`,
+    );
+  }
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Collects console errors and uncaught page errors, so a test can assert the page stayed clean. */
+export function recordPageProblems(page: Page): { console: string[]; uncaught: string[] } {
+  const problems = { console: [] as string[], uncaught: [] as string[] };
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.console.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.uncaught.push(error.message));
+  return problems;
+}
+
+/** How many CSS pixels the page is wider than its viewport; 0 means no sideways scrolling. */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const root = document.documentElement;
+    return Math.max(root.scrollWidth, document.body.scrollWidth) - root.clientWidth;
+  });
+}
+
+/** Saves a screenshot under `test-output/screenshots/` and returns its path. */
+export async function saveScreenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
+  mkdirSync(screenshotDir, { recursive: true });
+  const path = join(screenshotDir, name);
+  await page.screenshot({ path, fullPage: options.fullPage ?? false });
+  return path;
+}
