@@ -27,4 +27,4 @@ export { createUser, ROLES, type UserSummary } from './access/users.js';
 export { requireRole } from './access/require-role.js';
 export * from './ingest/index.js';
 export * from './demo/index.js';
-export { loadDemo, type DemoUser, type DemoLoadResult } from './demo/load-demo.js';
+export { isDemoLoaded, loadDemo, type DemoUser, type DemoLoadResult } from './demo/load-demo.js';

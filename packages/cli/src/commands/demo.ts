@@ -46,9 +46,14 @@ export function registerDemoCommands(program: Command): void {
       progress.finish(
         `Loaded ${result.sources} sources: ${result.records.toLocaleString('en')} records, ${result.statements.toLocaleString('en')} statements; demo case ${result.caseId}`,
       );
-      const usersFile = options.dataDir !== undefined ? join(options.dataDir, 'demo-users.json') : 'casegraph-demo-users.json';
-      writeFileSync(usersFile, JSON.stringify(result.users, null, 2) + '\n', { mode: 0o600 });
-      for (const user of result.users) process.stdout.write(`${user.role} ${user.username} ${user.password}\n`);
+      if (result.users.length > 0) {
+        const usersFile = options.dataDir !== undefined ? join(options.dataDir, 'demo-users.json') : resolve('casegraph-demo-users.json');
+        writeFileSync(usersFile, JSON.stringify(result.users, null, 2) + '\n', { mode: 0o600 });
+        process.stderr.write(`Demo users' passwords written to ${usersFile}\n`);
+        for (const user of result.users) process.stdout.write(`${user.role} ${user.username} ${user.password}\n`);
+      } else {
+        process.stderr.write('The demo users were there already; their passwords are where the first load wrote them\n');
+      }
     } finally {
       await store.close();
     }

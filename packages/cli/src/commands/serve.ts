@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createContext, LOCAL_OPERATOR, loadDemo, generateDemo, type CoreConfig, type DemoUser, type Store } from '@casegraph/core';
+import { createContext, LOCAL_OPERATOR, isDemoLoaded, loadDemo, generateDemo, type CoreConfig, type DemoUser, type Store } from '@casegraph/core';
 import { defaultWebRoot, startServer } from '@casegraph/server';
 import { createProgress } from '../progress.js';
 import { loadConfig, openStore, resolveStoreOptions, storeFlags, type StoreFlags } from '../store-options.js';
@@ -39,10 +39,21 @@ export function registerServeCommands(program: Command): void {
     const options = resolveStoreOptions(flags);
     const store = await openStore(flags);
     const usersFile = options.dataDir !== undefined ? join(options.dataDir, 'demo-users.json') : join(process.cwd(), 'casegraph-demo-users.json');
-    let users: DemoUser[] = existsSync(usersFile) ? (JSON.parse(readFileSync(usersFile, 'utf8')) as DemoUser[]) : [];
+    const demoDir = join(options.dataDir ?? process.cwd(), 'demo-input');
+    let users = readDemoUsers(usersFile);
     try {
-      const sources = await store.db.selectFrom('sources').select('id').limit(1).execute();
-      if (sources.length === 0) users = await firstRun(store, config, flags, options.dataDir, usersFile);
+      // The first run, or a first run that was interrupted (its demo input is there, the load
+      // did not finish): loading again is safe, as it adds only what is missing.
+      if (!(await isDemoLoaded(store.db))) {
+        const sources = await store.db.selectFrom('sources').select('id').limit(1).execute();
+        if (sources.length === 0 || existsSync(join(demoDir, 'manifest.json'))) {
+          const created = await firstRun(store, config, flags, demoDir);
+          if (created.length > 0) {
+            writeFileSync(usersFile, JSON.stringify(created, null, 2) + '\n', { mode: 0o600 });
+            users = created;
+          }
+        }
+      }
     } catch (error) {
       await store.close();
       throw error;
@@ -59,8 +70,16 @@ export function registerServeCommands(program: Command): void {
   });
 }
 
-async function firstRun(store: Store, config: CoreConfig, flags: { entities: number; seed: string }, dataDir: string | undefined, usersFile: string) {
-  const demoDir = join(dataDir ?? process.cwd(), 'demo-input');
+function readDemoUsers(file: string): DemoUser[] {
+  if (!existsSync(file)) return [];
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as DemoUser[];
+  } catch (error) {
+    throw new Error(`${file} is not the JSON list of demo users it should be (${(error as Error).message}); remove it to go on`);
+  }
+}
+
+async function firstRun(store: Store, config: CoreConfig, flags: { entities: number; seed: string }, demoDir: string): Promise<DemoUser[]> {
   process.stdout.write(`First run: generating a demo dataset of ${flags.entities.toLocaleString('en')} entities in ${demoDir}\n`);
   const generating = createProgress('generating');
   await generateDemo({ entities: flags.entities, seed: flags.seed, outDir: demoDir, onProgress: (p) => generating.update(p.done, p.total) });
@@ -71,7 +90,6 @@ async function firstRun(store: Store, config: CoreConfig, flags: { entities: num
   loading.finish(
     `Loaded ${result.sources} sources: ${result.records.toLocaleString('en')} records, ${result.statements.toLocaleString('en')} statements; demo case ${result.caseId}`,
   );
-  writeFileSync(usersFile, JSON.stringify(result.users, null, 2) + '\n', { mode: 0o600 });
   return result.users;
 }
 

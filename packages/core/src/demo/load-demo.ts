@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { Kysely } from 'kysely';
 import { createUser } from '../access/users.js';
 import { createCase } from '../cases/create-case.js';
 import type { Ctx, Role } from '../context/context.js';
@@ -9,6 +10,7 @@ import { Conflict, Invalid } from '../errors.js';
 import { importMapped } from '../ingest/import-mapped.js';
 import { parseMapping } from '../ingest/parse-mapping.js';
 import { registerSource } from '../sources/register-source.js';
+import type { Database } from '../store/schema.js';
 import type { DemoManifest } from './generate-demo.js';
 import type { SourcePolicyFile } from './source-output.js';
 
@@ -29,6 +31,8 @@ export interface DemoLoadResult {
   users: DemoUser[];
   caseId: string;
 }
+
+const DEMO_CASE_TITLE = 'Operation Harbour Light: shell companies and payments';
 
 const DEMO_ACCOUNTS: ReadonlyArray<Omit<DemoUser, 'password'>> = [
   { role: 'analyst', username: 'analyst', displayName: 'Alex Analyst' },
@@ -85,7 +89,7 @@ export async function loadDemo(
       },
     });
     done = before + summary.rows;
-    statements += summary.statements;
+    statements += summary.inserted;
     failedRows += summary.failedRows;
   }
   input.onProgress?.({ done, total });
@@ -99,8 +103,19 @@ export async function loadDemo(
       if (!(error instanceof Conflict)) throw error;
     }
   }
-  const demoCase = await createCase(ctx, { title: 'Operation Harbour Light: shell companies and payments', purpose: 'criminal-investigation' });
-  return { sources: manifest.sources.length, records: done, statements, failedRows, users, caseId: demoCase.id };
+  // Loading again (after an interrupted first run, say) reuses the demo case rather than opening another.
+  const existing = await ctx.db.selectFrom('cases').select('id').where('title', '=', DEMO_CASE_TITLE).executeTakeFirst();
+  const caseId = existing?.id ?? (await createCase(ctx, { title: DEMO_CASE_TITLE, purpose: 'criminal-investigation' })).id;
+  return { sources: manifest.sources.length, records: done, statements, failedRows, users, caseId };
+}
+
+/**
+ * Whether a demo load ran to its end: the demo case is opened last, after the records and users.
+ * @example if (!(await isDemoLoaded(store.db))) await loadDemo(ctx, { dir })
+ */
+export async function isDemoLoaded(db: Kysely<Database>): Promise<boolean> {
+  const row = await db.selectFrom('cases').select('id').where('title', '=', DEMO_CASE_TITLE).executeTakeFirst();
+  return row !== undefined;
 }
 
 function readManifest(dir: string): DemoManifest {
