@@ -1,5 +1,5 @@
 import { checkValue } from '../ingest/values.js';
-import { model } from '../model/ftm.js';
+import { findProperty, model } from '../model/ftm.js';
 
 /** An entity as FtM writes it: id, schema and property values. */
 export interface EntityInput {
@@ -62,11 +62,11 @@ export function checkEntity(entity: EntityInput): { values: CheckedValue[]; prob
   }
   for (const [name, raw] of Object.entries(entity.properties)) {
     const qname = `${schema.name}:${name}`;
-    if (!schema.hasProperty(name)) {
+    const property = findProperty(schema, name);
+    if (property === undefined) {
       fail(qname, null, `schema ${schema.name} has no property "${name}"`);
       continue;
     }
-    const property = schema.getProperty(name);
     if (!Array.isArray(raw)) {
       fail(qname, null, 'values must be a list of strings');
       continue;

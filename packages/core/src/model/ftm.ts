@@ -17,13 +17,32 @@ export function isSchema(name: string): boolean {
   return model.schemata[name] !== undefined;
 }
 
+// The FtM library builds a schema's inherited property map afresh on every lookup; ingest looks
+// up properties for every value, so the maps are built once per schema here.
+const propertyMaps = new Map<string, ReadonlyMap<string, Property>>();
+
+/** A schema's properties, own and inherited, by name (built once per schema). */
+export function propertiesOf(schema: Schema): ReadonlyMap<string, Property> {
+  let properties = propertyMaps.get(schema.name);
+  if (properties === undefined) {
+    properties = schema.getProperties();
+    propertyMaps.set(schema.name, properties);
+  }
+  return properties;
+}
+
+/** A property of a schema (own or inherited), or undefined. */
+export function findProperty(schema: Schema, propertyName: string): Property | undefined {
+  return propertiesOf(schema).get(propertyName);
+}
+
 /** Returns a property of a schema (own or inherited), or throws naming both. */
 export function getProperty(schemaName: string, propertyName: string): Property {
-  const schema = getSchema(schemaName);
-  if (!schema.hasProperty(propertyName)) {
+  const property = findProperty(getSchema(schemaName), propertyName);
+  if (property === undefined) {
     throw new Invalid(`schema ${schemaName} has no property "${propertyName}"`);
   }
-  return schema.getProperty(propertyName);
+  return property;
 }
 
 /** The property-type group search indexes a property under (names, addresses, ...). */

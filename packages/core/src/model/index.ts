@@ -1,1 +1,1 @@
-export { model, getSchema, getProperty, isSchema, propertyGroup, commonSchema } from './ftm.js';
+export { model, getSchema, getProperty, findProperty, propertiesOf, isSchema, propertyGroup, commonSchema } from './ftm.js';
