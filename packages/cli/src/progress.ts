@@ -9,6 +9,7 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
   const started = Date.now();
   let lastPlain = 0;
   let lastDraw = 0;
+  let lastPlainDone = -1;
   const line = (done: number, total?: number) => {
     const seconds = Math.max((Date.now() - started) / 1000, 0.001);
     const rate = done / seconds;
@@ -26,8 +27,9 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
         const width = 24;
         const bar = fraction === undefined ? '' : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '.')}] `;
         stream.write(`\r\u001b[2K${bar}${parts.join('  ')}`);
-      } else if (now - lastPlain >= 5000 || (total !== undefined && done >= total)) {
+      } else if (done !== lastPlainDone && (now - lastPlain >= 5000 || (total !== undefined && done >= total))) {
         lastPlain = now;
+        lastPlainDone = done;
         stream.write(`${line(done, total).parts.join(', ')}\n`);
       }
     },

@@ -74,7 +74,7 @@ async function openPGlite(folder: string | undefined, options: StoreOptions): Pr
     lock?.release();
     throw new StoreUnavailable(`cannot open the embedded store in ${folder ?? 'memory'}: ${describe(error)}`);
   }
-  const afterCommit = folder !== undefined ? walSyncer(join(folder, PGDATA)) : undefined;
+  const afterCommit = folder !== undefined ? walSyncer(join(folder, PGDATA), () => pglite.query('checkpoint')) : undefined;
   let migrated: string[] = [];
   try {
     // The default 1 GB of write-ahead log is most of a laptop store's size after a bulk load.
@@ -85,6 +85,8 @@ async function openPGlite(folder: string | undefined, options: StoreOptions): Pr
       const admin = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite, ...(afterCommit ? { afterCommit } : {}) }) });
       migrated = await migrateToLatest(admin);
       await admin.destroy();
+      // The embedded server has no background checkpointer; the application checkpoints itself.
+      await pglite.query(`grant pg_checkpoint to ${APP_ROLE}`);
     }
     if (folder !== undefined && !existsSync(join(folder, MARKER))) {
       writeFileSync(join(folder, MARKER), JSON.stringify({ format: FORMAT, kind: 'casegraph-store' }) + '\n');
@@ -145,18 +147,33 @@ function checkDataFolder(folder: string): void {
   }
 }
 
+/** Segments of write-ahead log (16 MB each) that trigger a checkpoint: 256 MB. */
+const CHECKPOINT_SEGMENTS = 16;
+
 /**
  * PGlite writes through to the files but never calls fsync, so after a commit the write-ahead
  * log segments written since the last sync are synced here, before the caller is answered.
+ * PGlite also runs no background checkpointer, so the log would grow without end during a bulk
+ * load: past CHECKPOINT_SEGMENTS a checkpoint is taken, which lets the old segments be recycled.
  */
-function walSyncer(pgdata: string): () => Promise<void> {
+function walSyncer(pgdata: string, checkpoint: () => Promise<unknown>): () => Promise<void> {
   const walDir = join(pgdata, 'pg_wal');
   let lastSync = 0;
+  let lastCheckpoint = 0;
   return async () => {
     const started = Date.now();
-    for (const name of readdirSync(walDir)) {
-      if (!/^[0-9A-F]{24}$/.test(name)) continue;
+    const segments = readdirSync(walDir).filter((name) => /^[0-9A-F]{24}$/.test(name));
+    if (segments.length > CHECKPOINT_SEGMENTS) {
+      const before = Date.now();
+      await checkpoint();
+      // The checkpoint wrote the data files (through, never synced); sync them, as the log that
+      // could have rebuilt them is now free to be recycled.
+      fsyncChangedFiles(pgdata, lastCheckpoint);
+      lastCheckpoint = before;
+    }
+    for (const name of segments) {
       const path = join(walDir, name);
+      if (!existsSync(path)) continue;
       if (statSync(path).mtimeMs + 1000 < lastSync) continue;
       const fd = openSync(path, 'r+');
       try {
@@ -167,6 +184,23 @@ function walSyncer(pgdata: string): () => Promise<void> {
     }
     lastSync = started;
   };
+}
+
+/** Syncs every file under `folder` (but the log, synced on its own) modified since `since` (ms). */
+function fsyncChangedFiles(folder: string, since: number): void {
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'pg_wal') fsyncChangedFiles(path, since);
+    } else if (entry.isFile() && statSync(path).mtimeMs + 1000 >= since) {
+      const fd = openSync(path, 'r+');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+  }
 }
 
 // ---------- server ----------
