@@ -9,9 +9,14 @@ import pg from 'pg';
 import { createContext, createDb, defaultConfig, generateDemo, loadDemo, LOCAL_OPERATOR, type Store } from '@casegraph/core';
 import { describeMachine, printTable } from './machine.js';
 
-/** Runs the ingest benchmark: `npm run bench -- ingest [--entities N] [--seed S]`. */
+/** Runs the ingest benchmark: `npm run bench -- ingest [--entities N] [--seed S] [--stores pglite,postgres]`. */
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { entities: { type: 'string', default: '50000' }, seed: { type: 'string', default: 'bench' } } });
+  const { values } = parseArgs({
+    args,
+    options: { entities: { type: 'string', default: '50000' }, seed: { type: 'string', default: 'bench' }, stores: { type: 'string', default: 'pglite,postgres' } },
+  });
+  const wanted = new Set(values.stores.split(','));
+  for (const name of wanted) if (name !== 'pglite' && name !== 'postgres') throw new Error(`--stores: unknown store "${name}" (pglite, postgres)`);
   const entities = Number(values.entities);
   if (!Number.isInteger(entities) || entities <= 0) throw new Error('--entities must be a whole number above 0');
   const work = mkdtempSync(join(tmpdir(), 'casegraph-bench-'));
@@ -22,11 +27,13 @@ export async function run(args: string[]): Promise<void> {
     const records = manifest.sources.reduce((sum, s) => sum + s.records, 0);
     process.stdout.write(`Generated ${entities.toLocaleString('en')} entities (${records.toLocaleString('en')} records) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     const rows: Array<Array<string | number>> = [];
-    const stores: Array<[string, () => Promise<{ store: Store; cleanup: () => Promise<void> }>]> = [
-      ['PGlite (embedded)', async () => ({ store: await createDb({ dataDir: join(work, 'store') }), cleanup: async () => undefined })],
-    ];
+    const stores: Array<[string, () => Promise<{ store: Store; cleanup: () => Promise<void> }>]> = [];
+    if (wanted.has('pglite')) {
+      stores.push(['PGlite (embedded)', async () => ({ store: await createDb({ dataDir: join(work, 'store') }), cleanup: async () => undefined })]);
+    }
     const url = process.env.DATABASE_URL;
-    if (url !== undefined && url !== '') stores.push(['PostgreSQL', () => freshPostgres(url)]);
+    if (wanted.has('postgres') && url !== undefined && url !== '') stores.push(['PostgreSQL', () => freshPostgres(url)]);
+    if (stores.length === 0) throw new Error('no store to load: --stores lists pglite and/or postgres (postgres needs DATABASE_URL)');
     for (const [label, open] of stores) {
       const { store, cleanup } = await open();
       try {
@@ -38,6 +45,7 @@ export async function run(args: string[]): Promise<void> {
         const statements = Number(count[0]?.n);
         const version = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(store.db);
         rows.push([`${label} ${version.rows[0]?.v ?? ''}`, entities, result.records, statements, seconds.toFixed(1), Math.round(statements / seconds)]);
+        process.stdout.write(`${label}: ${statements.toLocaleString('en')} statements in ${seconds.toFixed(1)} s\n`);
       } finally {
         await store.close();
         await cleanup();
@@ -55,7 +63,7 @@ async function freshPostgres(url: string): Promise<{ store: Store; cleanup: () =
   const name = `casegraph_bench_${process.pid}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`drop database if exists ${name}`);
   await admin.query(`create database ${name}`);
   await admin.end();
   const target = new URL(url);
@@ -66,7 +74,7 @@ async function freshPostgres(url: string): Promise<{ store: Store; cleanup: () =
     cleanup: async () => {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
+      await client.query(`drop database if exists ${name}`);
       await client.end();
     },
   };
