@@ -22,19 +22,24 @@ function folderDigest(dir: string): Record<string, string> {
 }
 
 /** Runs `casegraph start`, waits until it serves, hands over its output and address, then stops it. */
-async function whileStarted(args: string[], use: (run: { url: string; stdout: string; stderr: string }) => Promise<void>): Promise<number | null> {
+async function whileStarted(
+  args: string[],
+  use: (run: { url: string; stdout: string; stderr: string }) => Promise<void>,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   const child = spawnCli(['start', '--port', '0', ...args]);
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stderr: `${stderr} (signal ${String(signal)})` })),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
       const match = /casegraph is serving (\S+)/.exec(stdout);
       if (match?.[1] !== undefined && stdout.includes('Stop with Ctrl+C.')) resolve(match[1]);
     });
-    void closed.then((code) => reject(new Error(`start ended with ${code} before serving: ${stderr}`)));
+    void closed.then(({ code }) => reject(new Error(`start ended with ${code} before serving: ${stderr}`)));
   });
   try {
     await use({ url, stdout, stderr });
@@ -101,12 +106,12 @@ describe('casegraph demo and start', () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<div id="root">');
     });
-    expect(firstExit).toBe(0);
+    expect(firstExit.code, firstExit.stderr).toBe(0);
 
     const secondExit = await whileStarted(['--data', data], async ({ stdout }) => {
       expect(stdout).not.toContain('First run');
       expect(stdout.slice(stdout.indexOf('Demo users'))).toBe(firstUsers);
     });
-    expect(secondExit).toBe(0);
+    expect(secondExit.code, secondExit.stderr).toBe(0);
   });
 });

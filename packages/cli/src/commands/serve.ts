@@ -23,7 +23,9 @@ export function registerServeCommands(program: Command): void {
   ).action(async (flags: ServeFlags) => {
     const config = loadConfig(flags);
     const store = await openStore(flags);
-    await serveUntilStopped(store, config, flags, () => undefined);
+    await serveUntilStopped(store, config, flags, (url) => {
+      process.stdout.write(`casegraph is serving ${url} (store: ${store.kind} ${store.location})\nStop with Ctrl+C.\n`);
+    });
   });
 
   storeFlags(
@@ -94,24 +96,33 @@ async function firstRun(store: Store, config: CoreConfig, flags: { entities: num
 }
 
 async function serveUntilStopped(store: Store, config: CoreConfig, flags: ServeFlags, announce: (url: string) => void): Promise<void> {
-  let server;
+  // Signals are caught from the start, so a stop that arrives while the server is still starting
+  // waits for it and then closes it cleanly; a second signal ends the process at once.
+  let stopRequested = false;
+  let wake: () => void = () => undefined;
+  const onSignal = () => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    wake();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
-    server = await startServer({ store, config, host: flags.host, port: flags.port, webRoot: defaultWebRoot() });
-  } catch (error) {
+    let server;
+    try {
+      server = await startServer({ store, config, host: flags.host, port: flags.port, webRoot: defaultWebRoot() });
+    } catch (error) {
+      await store.close();
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new Error(`port ${flags.port} on ${flags.host} is in use; choose another with --port`);
+      throw error;
+    }
+    announce(server.url);
+    if (!stopRequested) await new Promise<void>((resolve) => (wake = resolve));
+    await server.close();
     await store.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new Error(`port ${flags.port} on ${flags.host} is in use; choose another with --port`);
-    throw error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
-  announce(server.url);
-  if (!announce.length) process.stdout.write(`Listening on ${server.url}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      void server.close().then(() => store.close()).finally(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
