@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { isCaseGraphError } from '@casegraph/core';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerCaseCommands } from './commands/case.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerServeCommands } from './commands/serve.js';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerDemoCommands(program);
   registerSourceCommands(program);
   registerCaseCommands(program);
+  registerAuditCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { createDb, parseConfig, Invalid, type CoreConfig, type Store, type StoreOptions } from '@casegraph/core';
 
@@ -44,6 +44,17 @@ export function loadConfig(flags: StoreFlags, env: NodeJS.ProcessEnv = process.e
 /** Opens the store the flags name. */
 export async function openStore(flags: StoreFlags): Promise<Store> {
   return createDb(resolveStoreOptions(flags));
+}
+
+/**
+ * Where the deployment's keys file (checkpoint signing key, query-term key) lives: --keys, then
+ * CASEGRAPH_KEYS, then beside an embedded store's data, then ./casegraph-keys.json.
+ */
+export function resolveKeysPath(flags: StoreFlags & { keys?: string }, env: NodeJS.ProcessEnv = process.env): string {
+  if (flags.keys !== undefined) return resolve(flags.keys);
+  if (env.CASEGRAPH_KEYS !== undefined && env.CASEGRAPH_KEYS !== '') return resolve(env.CASEGRAPH_KEYS);
+  const options = resolveStoreOptions(flags, env);
+  return options.dataDir !== undefined ? join(options.dataDir, 'casegraph-keys.json') : resolve('casegraph-keys.json');
 }
 
 /** The store flags commands share. */

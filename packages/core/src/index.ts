@@ -12,8 +12,10 @@ export {
   type ErrorCode,
 } from './errors.js';
 export { defaultConfig, parseConfig, DEFAULT_PURPOSES, type CoreConfig, type PurposeDefinition } from './config/config.js';
-export { createContext, withPurpose, LOCAL_OPERATOR, type Actor, type Ctx, type Purpose, type Role } from './context/context.js';
+export { ANONYMOUS, createContext, withPurpose, LOCAL_OPERATOR, type Actor, type Ctx, type Purpose, type Role } from './context/context.js';
 export { requirePurpose, runAudited, runWithPurpose, recordDenial, type AuditedAction, type AuditedResult } from './context/purpose.js';
+export { loadOrCreateKeys, readKeys, sealTerms, openTerms, type AuditKeys } from './audit/keys.js';
+export { checkpointAuditLog, verifyAuditLog, CHECKPOINT_ORIGIN, type AuditCheckpoint, type VerifyProblem, type VerifyReport } from './audit/verify-log.js';
 export { recordEvent, listEvents, type AuditCategory, type AuditEventInput, type AuditOutcome } from './audit/record-event.js';
 export { model, getSchema, getProperty, isSchema, propertyGroup, commonSchema } from './model/index.js';
 export { createDb, lockDataFolder, migrateToLatest, knownMigrations, APP_ROLE, type Store, type StoreOptions, type DataFolderLock, type LockOwner } from './store/index.js';
@@ -23,8 +25,49 @@ export { checkEntity, describeProblem, type EntityInput, type EntityProblem, typ
 export { writeEntities, insertStatements, statementId, type SourcedEntity, type WriteSummary } from './entities/write-entities.js';
 export { getEntity, type Entity, type EntityValue } from './entities/get-entity.js';
 export { createCase, type CaseSummary } from './cases/create-case.js';
+export { addCaseMember, getCase, type CaseView } from './cases/get-case.js';
+export {
+  anomalyQueue,
+  DEFAULT_ANOMALY_SETTINGS,
+  disclosuresOf,
+  signOffAnomaly,
+  userActivity,
+  whoLookedUp,
+  type AccessRecord,
+  type Anomaly,
+  type AnomalySettings,
+} from './oversight/reports.js';
+export { applyRetention, type RetentionResult } from './retention/apply-retention.js';
 export { createUser, ROLES, type UserSummary } from './access/users.js';
+export { authorizeAction, authorizeCase, caseNotFound, holdsMarkings, rolesFor, visibleCases, visibleStatements, type CaseAction, type RoleAction } from './access/authorize.js';
 export { requireRole } from './access/require-role.js';
+export {
+  decideUnlock,
+  expireUnlocks,
+  listUnlocks,
+  mayBeMinor,
+  requestUnlock,
+  SPECIAL_CATEGORY_PROPERTIES,
+  UNLOCKABLE,
+  type SensitiveCategory,
+  type SensitiveUnlock,
+} from './access/sensitive.js';
+export {
+  authenticate,
+  completeSignIn,
+  createApiToken,
+  hashToken,
+  LOCKOUT_FAILURES,
+  releaseAccount,
+  revokeApiToken,
+  setAccountDisabled,
+  SIGN_IN_REFUSED,
+  signInWithPassword,
+  signOut,
+  type PasswordStep,
+  type SignedIn,
+} from './access/sign-in.js';
+export { matchTotp, newTotpSecret, totpCode, totpStep, totpUri, base32Decode, base32Encode } from './access/totp.js';
 export * from './ingest/index.js';
 export * from './demo/index.js';
 export { isDemoLoaded, loadDemo, type DemoUser, type DemoLoadResult } from './demo/load-demo.js';

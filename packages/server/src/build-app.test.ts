@@ -81,7 +81,7 @@ describe('HTTP app without a database round trip', () => {
 
   it('a route that needs a role refuses an anonymous caller with 401', async () => {
     const app = await buildApp({ store, config: defaultConfig() });
-    app.get('/api/test-guarded', { config: { policy: { kind: 'roles', roles: ['analyst'] } } }, async () => ({ leaked: true }));
+    app.get('/api/test-guarded', { config: { policy: { kind: 'signed-in', roles: ['analyst'] } } }, async () => ({ leaked: true }));
     const response = await app.inject({ method: 'GET', url: '/api/test-guarded' });
     expect(response.statusCode).toBe(401);
     expect(response.body).not.toContain('leaked');

@@ -9,6 +9,10 @@ import type { CoreConfig, Store } from '@casegraph/core';
 import type { AppDeps } from './app-deps.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerRoutePolicies } from './plugins/route-policy.js';
+import { authRoutes } from './routes/auth/auth.routes.js';
+import { casesRoutes } from './routes/cases/cases.routes.js';
+import { entitiesRoutes } from './routes/entities/entities.routes.js';
+import { usersRoutes } from './routes/users/users.routes.js';
 import { healthRoutes } from './routes/health/health.routes.js';
 import { purposesRoutes } from './routes/purposes/purposes.routes.js';
 import { VERSION } from './version.js';
@@ -37,7 +41,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
   const webRoot = options.webRoot !== undefined && existsSync(join(options.webRoot, 'index.html')) ? options.webRoot : undefined;
-  registerRoutePolicies(app, { publicFileRoutes: webRoot ? ['/*'] : [] });
+  const deps: AppDeps = { store: options.store, config: options.config, version: VERSION };
+  registerRoutePolicies(app, deps, { publicFileRoutes: webRoot ? ['/*'] : [] });
   registerErrorHandler(app, { servesWebApp: webRoot !== undefined });
   await app.register(swagger, {
     openapi: {
@@ -47,8 +52,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  const deps: AppDeps = { store: options.store, config: options.config, version: VERSION };
   healthRoutes(app, deps);
+  authRoutes(app, deps);
+  casesRoutes(app, deps);
+  entitiesRoutes(app, deps);
+  usersRoutes(app, deps);
   purposesRoutes(app, deps);
 
   if (webRoot !== undefined) {

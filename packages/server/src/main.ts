@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { checkpointAuditLog, createContext, expireUnlocks, LOCAL_OPERATOR, type AuditKeys } from '@casegraph/core';
 import { buildApp, type BuildAppOptions } from './build-app.js';
 
 /** A listening server. */
@@ -8,15 +9,44 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** How often housekeeping runs: sign a checkpoint of the audit log when it grew, expire unlocks. */
+const HOUSEKEEPING_MS = 60_000;
+
 /**
- * Builds the app and listens: the only place that opens a port.
+ * Builds the app and listens: the only place that opens a port. With `keys`, the server signs a
+ * checkpoint of the audit log every minute in which it grew, and on close.
  * @example const server = await startServer({ store, config, host: '127.0.0.1', port: 8080 });
  */
-export async function startServer(options: BuildAppOptions & { host: string; port: number }): Promise<RunningServer> {
+export async function startServer(options: BuildAppOptions & { host: string; port: number; keys?: AuditKeys }): Promise<RunningServer> {
   const app = await buildApp(options);
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   const host = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
-  return { app, url: `http://${host}:${port}`, close: () => app.close() };
+  const ctx = createContext({
+    db: options.store.db,
+    actor: LOCAL_OPERATOR,
+    config: options.config,
+    purpose: { caseId: null, code: 'administration', justification: 'housekeeping' },
+  });
+  let signedSize = -1;
+  const housekeeping = async () => {
+    await expireUnlocks(ctx);
+    if (options.keys === undefined) return;
+    const head = await options.store.db.selectFrom('audit_head').select('size').where('id', '=', 1).executeTakeFirst();
+    if (head !== undefined && Number(head.size) !== signedSize) signedSize = (await checkpointAuditLog(ctx, options.keys)).treeSize;
+  };
+  const timer = setInterval(() => {
+    housekeeping().catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed'));
+  }, HOUSEKEEPING_MS);
+  timer.unref();
+  return {
+    app,
+    url: `http://${host}:${port}`,
+    close: async () => {
+      clearInterval(timer);
+      await app.close();
+      await housekeeping().catch((error: unknown) => app.log.error({ err: error }, 'final checkpoint failed'));
+    },
+  };
 }

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createContext, LOCAL_OPERATOR, isDemoLoaded, loadDemo, generateDemo, type CoreConfig, type DemoUser, type Store } from '@casegraph/core';
+import { createContext, LOCAL_OPERATOR, isDemoLoaded, loadOrCreateKeys, loadDemo, generateDemo, type CoreConfig, type DemoUser, type Store } from '@casegraph/core';
 import { defaultWebRoot, startServer } from '@casegraph/server';
 import { createProgress } from '../progress.js';
-import { loadConfig, openStore, resolveStoreOptions, storeFlags, type StoreFlags } from '../store-options.js';
+import { loadConfig, openStore, resolveKeysPath, resolveStoreOptions, storeFlags, type StoreFlags } from '../store-options.js';
 import { port, positiveInteger } from './parse.js';
 
 interface ServeFlags extends StoreFlags {
@@ -110,7 +110,7 @@ async function serveUntilStopped(store: Store, config: CoreConfig, flags: ServeF
   try {
     let server;
     try {
-      server = await startServer({ store, config, host: flags.host, port: flags.port, webRoot: defaultWebRoot() });
+      server = await startServer({ store, config, host: flags.host, port: flags.port, webRoot: defaultWebRoot(), keys: loadOrCreateKeys(resolveKeysPath(flags), 'casegraph') });
     } catch (error) {
       await store.close();
       const code = (error as NodeJS.ErrnoException).code;

@@ -39,6 +39,8 @@ export async function createUser(
   return runAudited(ctx, action, async (tx) => {
     const taken = await tx.db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
     if (taken !== undefined) throw new Conflict(`user ${input.username} already exists`);
+    // An organisation comes into being with its first user.
+    await tx.db.insertInto('organisations').values({ id: input.organisation, name: input.organisation }).onConflict((oc) => oc.column('id').doNothing()).execute();
     const user: UserSummary = {
       id: randomUUID(),
       username: input.username,

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Ctx } from '../context/context.js';
 import type { Database } from '../store/schema.js';
+import { appendLeaf, type AuditRow } from './leaf.js';
 
 /** What kind of processing an event records (the categories oversight reports group by). */
 export type AuditCategory =
@@ -24,35 +25,44 @@ export interface AuditEventInput {
   objectIds?: string[];
   subjectIds?: string[];
   detail?: Record<string, unknown>;
+  /** Query terms, already sealed (encrypted) by the caller. */
+  sealedTerms?: string;
+  /** Who acted, when the context's actor is not yet known (a sign-in by name). */
+  actorId?: string;
 }
 
 /**
  * Appends an event through `db`, which should be the transaction doing the recorded work, so
- * the event and the work commit or fail together.
+ * the event and the work commit or fail together. Outside a transaction the event gets one of
+ * its own. The event takes the next sequence number and becomes the next leaf of the audit tree;
+ * the head row is locked until commit, so concurrent writers queue and the sequence has no gaps.
  */
 export async function recordEvent(ctx: Ctx, db: Kysely<Database>, event: AuditEventInput): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({
-      at: ctx.now(),
-      actor_id: ctx.actor.userId,
-      session_id: ctx.actor.sessionId,
-      category: event.category,
-      action: event.action,
-      case_id: ctx.purpose?.caseId ?? null,
-      purpose: ctx.purpose?.code ?? null,
-      justification: ctx.purpose?.justification ?? null,
-      object_ids: event.objectIds ?? [],
-      subject_ids: event.subjectIds ?? [],
-      outcome: event.outcome ?? 'success',
-      detail: JSON.stringify(event.detail ?? {}),
-    })
-    .execute();
+  if (!db.isTransaction) {
+    await db.transaction().execute((trx) => recordEvent(ctx, trx, event));
+    return;
+  }
+  const row: Omit<AuditRow, 'seq'> = {
+    at: ctx.now(),
+    actor_id: event.actorId ?? ctx.actor.userId,
+    session_id: ctx.actor.sessionId,
+    category: event.category,
+    action: event.action,
+    case_id: ctx.purpose?.caseId ?? null,
+    purpose: ctx.purpose?.code ?? null,
+    justification: ctx.purpose?.justification ?? null,
+    object_ids: event.objectIds ?? [],
+    subject_ids: event.subjectIds ?? [],
+    outcome: event.outcome ?? 'success',
+    detail: event.detail ?? {},
+    sealed_terms: event.sealedTerms ?? null,
+  };
+  await appendLeaf(db, row);
 }
 
 /** Audit events in order, newest last (for tests and the coming oversight reports). */
 export async function listEvents(db: Kysely<Database>, filter: { action?: string; limit?: number } = {}) {
-  let query = db.selectFrom('audit_events').selectAll().orderBy('id', 'asc');
+  let query = db.selectFrom('audit_events').selectAll().orderBy('seq', 'asc');
   if (filter.action !== undefined) query = query.where('action', '=', filter.action);
   return query.limit(filter.limit ?? 1000).execute();
 }

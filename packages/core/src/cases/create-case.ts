@@ -1,6 +1,8 @@
 import type { Ctx } from '../context/context.js';
 import { runAudited } from '../context/purpose.js';
 import { Invalid } from '../errors.js';
+import { rolesFor } from '../access/authorize.js';
+import { requireRole } from '../access/require-role.js';
 
 /** A case as created. */
 export interface CaseSummary {
@@ -25,7 +27,9 @@ export async function createCase(ctx: Ctx, input: { title: string; purpose?: str
   if (purpose === undefined || !ctx.config.purposes.some((p) => p.code === purpose)) {
     throw new Invalid(`unknown purpose "${String(purpose)}" (known: ${ctx.config.purposes.map((p) => p.code).join(', ')})`);
   }
-  return runAudited(ctx, { action: 'case.create', category: 'alteration' }, async (tx) => {
+  const action = { action: 'case.create', category: 'alteration' } as const;
+  await requireRole(ctx, action, [...rolesFor('case.create')]);
+  return runAudited(ctx, action, async (tx) => {
     const now = ctx.now();
     const year = now.getUTCFullYear();
     const counter = await tx.db
@@ -50,6 +54,7 @@ export async function createCase(ctx: Ctx, input: { title: string; purpose?: str
         updated_at: now,
       })
       .execute();
+    await tx.db.insertInto('case_members').values({ case_id: id, user_id: ctx.actor.userId, role: 'owner', added_at: now, added_by: ctx.actor.userId }).execute();
     return {
       value: { id, title, status: 'open', purpose, ownerId: ctx.actor.userId, createdAt: now },
       objectIds: [id],

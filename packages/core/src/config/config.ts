@@ -8,10 +8,26 @@ export interface PurposeDefinition {
   caseRequired: boolean;
 }
 
+/** How long sign-ins last. */
+export interface SessionSettings {
+  /** A session unused this long ends (default 30). */
+  idleMinutes: number;
+  /** A session ends this long after sign-in, used or not (default 12). */
+  maxHours: number;
+}
+
 /** Settings a deployment can change in its config file. */
 export interface CoreConfig {
   purposes: PurposeDefinition[];
+  sessions: SessionSettings;
+  /** The use banner every user acknowledges at sign-in. */
+  banner: string;
 }
+
+/** The banner shown when a deployment sets none. */
+export const DEFAULT_BANNER =
+  'This system holds personal data for specific investigations. Use it only for the case and purpose you state. ' +
+  'Every search, read and export is recorded with your name and reviewed by oversight.';
 
 /** The purposes casegraph ships with. */
 export const DEFAULT_PURPOSES: readonly PurposeDefinition[] = [
@@ -25,7 +41,7 @@ export const DEFAULT_PURPOSES: readonly PurposeDefinition[] = [
 
 /** The configuration used when a deployment has no config file. */
 export function defaultConfig(): CoreConfig {
-  return { purposes: DEFAULT_PURPOSES.map((p) => ({ ...p })) };
+  return { purposes: DEFAULT_PURPOSES.map((p) => ({ ...p })), sessions: { idleMinutes: 30, maxHours: 12 }, banner: DEFAULT_BANNER };
 }
 
 const PURPOSE_CODE = /^[a-z][a-z0-9-]{1,62}$/;
@@ -40,7 +56,7 @@ export function parseConfig(raw: unknown, origin = 'config'): CoreConfig {
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new Invalid(`${origin}: expected a JSON object at the top level`);
   }
-  const known = new Set(['purposes']);
+  const known = new Set(['purposes', 'sessions', 'banner']);
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) throw new Invalid(`${origin}: unknown setting "${key}" (known: ${[...known].join(', ')})`);
   }
@@ -68,6 +84,24 @@ export function parseConfig(raw: unknown, origin = 'config'): CoreConfig {
       }
       return { code, label, caseRequired: caseRequired ?? !['administration', 'oversight'].includes(code) };
     });
+  }
+  const sessions = (raw as { sessions?: unknown }).sessions;
+  if (sessions !== undefined) {
+    if (typeof sessions !== 'object' || sessions === null || Array.isArray(sessions)) {
+      throw new Invalid(`${origin}: "sessions" must be an object with idleMinutes and maxHours`);
+    }
+    for (const [key, value] of Object.entries(sessions)) {
+      if (key !== 'idleMinutes' && key !== 'maxHours') throw new Invalid(`${origin}: unknown setting "sessions.${key}" (known: idleMinutes, maxHours)`);
+      if (typeof value !== 'number' || !(value > 0) || value > 24 * 60) {
+        throw new Invalid(`${origin}: sessions.${key} must be a number above 0`);
+      }
+      config.sessions[key] = value;
+    }
+  }
+  const banner = (raw as { banner?: unknown }).banner;
+  if (banner !== undefined) {
+    if (typeof banner !== 'string' || banner.trim().length < 10) throw new Invalid(`${origin}: "banner" must be the text of the use banner`);
+    config.banner = banner;
   }
   return config;
 }

@@ -41,6 +41,15 @@ export const LOCAL_OPERATOR: Actor = Object.freeze({
   compartments: [] as string[],
 });
 
+/** Who acts before signing in: no roles, no compartments; only sign-in itself is open to it. */
+export const ANONYMOUS: Actor = Object.freeze({
+  userId: 'anonymous',
+  sessionId: null,
+  organisation: '',
+  roles: [] as Role[],
+  compartments: [] as string[],
+});
+
 /**
  * Builds a call context; `now` defaults to the system clock.
  * @example const ctx = createContext({ db: store.db, actor: LOCAL_OPERATOR, config });

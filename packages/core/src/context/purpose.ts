@@ -1,4 +1,5 @@
 import { recordEvent, type AuditCategory, type AuditEventInput } from '../audit/record-event.js';
+import { visibleCases } from '../access/authorize.js';
 import { Forbidden, Invalid, isCaseGraphError, PurposeRequired } from '../errors.js';
 import type { Ctx, Purpose } from './context.js';
 
@@ -14,6 +15,8 @@ export interface AuditedResult<T> {
 export interface AuditedAction {
   action: string;
   category: AuditCategory;
+  /** The data subjects the operation is about, when known before it runs: recorded on refusals and failures too. */
+  subjectIds?: string[];
 }
 
 const MAX_JUSTIFICATION = 2000;
@@ -60,23 +63,43 @@ export async function runWithPurpose<T>(
     throw error;
   }
   try {
-    return await runAudited(ctx, action, async (tx) => {
+    return await inTransaction(ctx, action, async (tx) => {
       await requireKnownCase(tx);
       return work(tx);
     });
   } catch (error) {
-    if (error instanceof PurposeRequired || error instanceof Forbidden) await recordDenial(ctx, action, error);
-    else await recordFailure(ctx, action, error);
+    await recordRefusal(ctx, action, error).catch(() => undefined);
     throw error;
   }
 }
 
-/** Runs a use case and its audit event in one transaction (no personal data involved). */
+/**
+ * Runs a use case and its audit event in one transaction (no personal data involved). A refusal
+ * (not found, forbidden) or failure is recorded in a transaction of its own.
+ */
 export async function runAudited<T>(
   ctx: Ctx,
   action: AuditedAction,
   work: (tx: Ctx) => Promise<AuditedResult<T>>,
 ): Promise<T> {
+  try {
+    return await inTransaction(ctx, action, work);
+  } catch (error) {
+    await recordRefusal(ctx, action, error).catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Refusals are denials; anything else that stopped the work (an object not found, or not visible,
+ * which answers the same) is a failed attempt, recorded under the action's own category.
+ */
+async function recordRefusal(ctx: Ctx, action: AuditedAction, error: unknown): Promise<void> {
+  if (error instanceof PurposeRequired || error instanceof Forbidden) await recordDenial(ctx, action, error);
+  else await recordFailure(ctx, action, error);
+}
+
+async function inTransaction<T>(ctx: Ctx, action: AuditedAction, work: (tx: Ctx) => Promise<AuditedResult<T>>): Promise<T> {
   return ctx.db.transaction().execute(async (trx) => {
     const tx: Ctx = { ...ctx, db: trx };
     const result = await work(tx);
@@ -99,6 +122,7 @@ export async function recordDenial(ctx: Ctx, action: AuditedAction, error: unkno
     category: 'denial',
     action: action.action,
     outcome: 'denied',
+    ...(action.subjectIds ? { subjectIds: action.subjectIds } : {}),
     detail: { reason, message: error instanceof Error ? error.message : String(error) },
   });
 }
@@ -109,6 +133,7 @@ async function recordFailure(ctx: Ctx, action: AuditedAction, error: unknown): P
     category: action.category,
     action: action.action,
     outcome: 'failed',
+    ...(action.subjectIds ? { subjectIds: action.subjectIds } : {}),
     detail: { reason: isCaseGraphError(error) ? error.code : 'error', message: isCaseGraphError(error) ? error.message : 'internal error' },
   });
 }
@@ -116,7 +141,8 @@ async function recordFailure(ctx: Ctx, action: AuditedAction, error: unknown): P
 async function requireKnownCase(ctx: Ctx): Promise<void> {
   const caseId = ctx.purpose?.caseId;
   if (caseId === null || caseId === undefined) return;
-  const found = await ctx.db.selectFrom('cases').select(['id', 'status']).where('id', '=', caseId).executeTakeFirst();
-  if (found === undefined) throw new PurposeRequired(`case ${caseId} does not exist; give the id of an open case`);
+  // A case the actor may not see is answered as one that does not exist.
+  const found = await ctx.db.selectFrom('cases').select(['id', 'status']).where('id', '=', caseId).where(visibleCases(ctx)).executeTakeFirst();
+  if (found === undefined) throw new PurposeRequired(`case ${caseId} does not exist; give the id of a case you work on`);
   if (found.status === 'archived') throw new PurposeRequired(`case ${caseId} is archived; reopen it or work under another case`);
 }

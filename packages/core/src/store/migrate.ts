@@ -1,14 +1,22 @@
 import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import * as initial from './migrations/0001-initial.js';
+import * as accountability from './migrations/0002-accountability.js';
 
 /** Every migration, in order. Names are numbered so both dialects apply them alike. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': initial,
+  '0002_accountability': accountability,
 };
 
 /** The role the application runs as: no superuser, no DDL, no rewriting of the audit log. */
 export const APP_ROLE = 'casegraph_app';
+
+/** Tables the application reads and changes freely (within the rules of core). */
+const APP_TABLES = [
+  'sources', 'statements', 'users', 'cases', 'case_counters', 'organisations', 'sessions', 'case_members',
+  'sensitive_unlocks', 'legal_holds', 'sign_in_failures', 'anomaly_reviews',
+];
 
 class InCodeMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -45,9 +53,11 @@ async function grantApplicationRole(db: Kysely<unknown>): Promise<void> {
     // Already a member (or the grant is implied); SET ROLE below proves it either way.
   });
   await sql`grant usage on schema public to ${sql.raw(APP_ROLE)}`.execute(db);
-  await sql`grant select, insert, update, delete on sources, statements, users, cases, case_counters to ${sql.raw(APP_ROLE)}`.execute(db);
+  await sql`grant select, insert, update, delete on ${sql.raw(APP_TABLES.join(', '))} to ${sql.raw(APP_ROLE)}`.execute(db);
   await sql`grant select on store_info, kysely_migration to ${sql.raw(APP_ROLE)}`.execute(db);
-  // The audit log is append-only for the application.
-  await sql`grant select, insert on audit_events to ${sql.raw(APP_ROLE)}`.execute(db);
-  await sql`revoke update, delete, truncate on audit_events from ${sql.raw(APP_ROLE)}`.execute(db);
+  // The audit log and its checkpoints are append-only for the application; the head (sequence
+  // and Merkle frontier) only moves forward, in the same transaction as each event.
+  await sql`grant select, insert on audit_events, audit_checkpoints to ${sql.raw(APP_ROLE)}`.execute(db);
+  await sql`revoke update, delete, truncate on audit_events, audit_checkpoints from ${sql.raw(APP_ROLE)}`.execute(db);
+  await sql`grant select, insert, update on audit_head to ${sql.raw(APP_ROLE)}`.execute(db);
 }

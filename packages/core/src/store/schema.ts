@@ -48,6 +48,100 @@ export interface UsersTable {
   password_hash: string | null;
   disabled: Generated<boolean>;
   created_at: CreatedAt;
+  /** Base32 TOTP secret; null until a second factor is enrolled. */
+  totp_secret: string | null;
+  /** The last TOTP time step accepted: a code of this step or before is refused (no replay). */
+  totp_last_step: string | null;
+  locked_at: Timestamp | null;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+}
+
+/** Organisations users and cases belong to. */
+export interface OrganisationsTable {
+  id: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+/** Failed sign-ins by the name given, for the lockout window. */
+export interface SignInFailuresTable {
+  id: Generated<string>;
+  username: string;
+  at: Timestamp;
+}
+
+/** Second-factor challenges, browser sessions and bearer tokens (only secrets' hashes). */
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  kind: 'challenge' | 'session' | 'token';
+  user_id: string;
+  name: string | null;
+  created_at: Timestamp;
+  last_used_at: Timestamp;
+  expires_at: Timestamp | null;
+  banner_acknowledged_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  ended_reason: string | null;
+}
+
+/** Who works on a case. */
+export interface CaseMembersTable {
+  case_id: string;
+  user_id: string;
+  role: 'owner' | 'member';
+  added_at: Timestamp;
+  added_by: string;
+}
+
+/** A supervisor's time-boxed unlock of sensitive categories for one case. */
+export interface SensitiveUnlocksTable {
+  id: string;
+  case_id: string;
+  categories: string[];
+  reason: string;
+  requested_by: string;
+  requested_at: Timestamp;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  status: 'pending' | 'approved' | 'refused' | 'expired';
+  hours: number;
+  expires_at: Timestamp | null;
+}
+
+/** Holds that keep data past its retention date. */
+export interface LegalHoldsTable {
+  id: string;
+  scope: 'case' | 'source' | 'entity';
+  target_id: string;
+  reason: string;
+  placed_by: string;
+  placed_at: Timestamp;
+  released_at: Timestamp | null;
+}
+
+/** Oversight sign-offs of review-queue items. */
+export interface AnomalyReviewsTable {
+  id: string;
+  signed_off_by: string;
+  signed_off_at: Timestamp;
+  note: string;
+}
+
+/** The audit tree's size and right frontier (one row). */
+export interface AuditHeadTable {
+  id: number;
+  size: string;
+  frontier: ColumnType<unknown, string, string>;
+}
+
+/** Signed checkpoints of the audit tree. */
+export interface AuditCheckpointsTable {
+  tree_size: string;
+  root_hash: string;
+  note: string;
+  signed_at: Timestamp;
 }
 
 /** Investigations; every read of personal data names one. */
@@ -63,6 +157,8 @@ export interface CasesTable {
   markings: string[];
   created_at: CreatedAt;
   updated_at: Timestamp;
+  retention_until: string | null;
+  legal_hold: Generated<boolean>;
 }
 
 /** Per-year counters that number cases without gaps from concurrent creation. */
@@ -86,6 +182,10 @@ export interface AuditEventsTable {
   subject_ids: string[];
   outcome: string;
   detail: ColumnType<Record<string, unknown>, string, string>;
+  /** Position in the audit tree, from 1, without gaps. */
+  seq: string;
+  /** Query terms, encrypted; only oversight reports open them. */
+  sealed_terms: string | null;
 }
 
 /** Facts about the store itself: format version, creation time. */
@@ -103,6 +203,15 @@ export interface Database {
   case_counters: CaseCountersTable;
   audit_events: AuditEventsTable;
   store_info: StoreInfoTable;
+  organisations: OrganisationsTable;
+  sign_in_failures: SignInFailuresTable;
+  sessions: SessionsTable;
+  case_members: CaseMembersTable;
+  sensitive_unlocks: SensitiveUnlocksTable;
+  legal_holds: LegalHoldsTable;
+  audit_head: AuditHeadTable;
+  anomaly_reviews: AnomalyReviewsTable;
+  audit_checkpoints: AuditCheckpointsTable;
 }
 
 /** A source row as read. */

@@ -38,7 +38,7 @@ describe.each(dialects())('store on %s', (dialect) => {
   });
 
   it('the application role cannot rewrite or delete audit events', async () => {
-    await sql`insert into audit_events (at, actor_id, category, action, outcome) values (now(), 'x', 'consultation', 'test', 'success')`.execute(store.db);
+    await sql`insert into audit_events (seq, at, actor_id, category, action, outcome) values (1000000, now(), 'x', 'consultation', 'test', 'success')`.execute(store.db);
     await expect(sql`update audit_events set actor_id = 'y'`.execute(store.db)).rejects.toThrow(/permission denied/);
     await expect(sql`delete from audit_events`.execute(store.db)).rejects.toThrow(/permission denied/);
   });

@@ -1,8 +1,16 @@
-import type { FastifyInstance, RouteOptions } from 'fastify';
-import { Unauthenticated, type Role } from '@casegraph/core';
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { ANONYMOUS, authenticate, createContext, Forbidden, recordDenial, Unauthenticated, type Actor, type Ctx, type Purpose, type Role } from '@casegraph/core';
+import type { AppDeps } from '../app-deps.js';
 
-/** Who may call a route. Every route declares one; a route without one stops the app from starting. */
-export type RoutePolicy = { kind: 'public' } | { kind: 'roles'; roles: Role[] };
+/**
+ * Who may call a route. Every route declares one; a route without one stops the app from
+ * starting. `roles` lists the roles allowed (any signed-in user when absent); `purpose` says
+ * whether the request must state a case, purpose and justification (routes that read personal
+ * data), which core checks before any query.
+ */
+export type RoutePolicy =
+  | { kind: 'public' }
+  | { kind: 'signed-in'; roles?: readonly Role[]; purpose?: 'required' };
 
 /** A registered route and the policy it declared. */
 export interface RouteEntry {
@@ -19,15 +27,73 @@ declare module 'fastify' {
     /** Every route with its access policy, filled as routes register. */
     routeTable: RouteEntry[];
   }
+  interface FastifyRequest {
+    /** Who is calling: the signed-in user, or the anonymous actor on public routes. */
+    actor: Actor;
+  }
 }
 
 /** Routes that plugins add for the API documentation, which anyone may read. */
 const DOC_PREFIX = '/api/docs';
 
-/** Fails registration of any route without an access policy, and enforces the policy per request. */
-export function registerRoutePolicies(app: FastifyInstance, options: { publicFileRoutes: string[] }): void {
+/** The cookie a browser session travels in. */
+export const SESSION_COOKIE = 'casegraph_session';
+
+/** Headers a request states its working context in (values URI-encoded). */
+export const PURPOSE_HEADERS = { caseId: 'casegraph-case', code: 'casegraph-purpose', justification: 'casegraph-justification' } as const;
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (header === undefined) return undefined;
+  for (const part of header.split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+/** The session or bearer token a request carries, if any. */
+export function requestToken(request: FastifyRequest): string | undefined {
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+    return match?.[1] ?? '';
+  }
+  return cookieValue(request.headers.cookie, SESSION_COOKIE);
+}
+
+function headerText(request: FastifyRequest, name: string): string | null {
+  const raw = request.headers[name];
+  if (typeof raw !== 'string' || raw === '') return null;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** The purpose a request states in its headers, or null when it states none. */
+export function requestPurpose(request: FastifyRequest): Purpose | null {
+  const code = headerText(request, PURPOSE_HEADERS.code);
+  const caseId = headerText(request, PURPOSE_HEADERS.caseId);
+  const justification = headerText(request, PURPOSE_HEADERS.justification);
+  if (code === null && caseId === null && justification === null) return null;
+  return { code: code ?? '', caseId, justification: justification ?? '' };
+}
+
+/** The call context for a request: its actor, its stated purpose, the store and config. */
+export function requestContext(request: FastifyRequest, deps: AppDeps): Ctx {
+  return createContext({ db: deps.store.db, actor: request.actor, config: deps.config, purpose: requestPurpose(request) });
+}
+
+/**
+ * Fails registration of any route without an access policy, and enforces the policy per request:
+ * authenticates the caller, then checks the roles the route allows. A caller without the role
+ * gets 403, recorded as a denial by the route's use case or here.
+ */
+export function registerRoutePolicies(app: FastifyInstance, deps: AppDeps, options: { publicFileRoutes: string[] }): void {
   const table: RouteEntry[] = [];
   app.decorate('routeTable', table);
+  app.decorateRequest('actor', { getter: () => ANONYMOUS });
   app.addHook('onRoute', (route: RouteOptions) => {
     const config = (route.config ?? {}) as { policy?: RoutePolicy };
     const url = route.url;
@@ -43,7 +109,14 @@ export function registerRoutePolicies(app: FastifyInstance, options: { publicFil
   app.addHook('onRequest', async (request) => {
     const policy = request.routeOptions.config.policy;
     if (policy === undefined || policy.kind === 'public') return;
-    // Sign-in arrives with the accountability work; until then only public routes answer.
-    throw new Unauthenticated('sign in first');
+    const token = requestToken(request);
+    if (token === undefined) throw new Unauthenticated('sign in first: this needs a session or a bearer token');
+    const actor = await authenticate({ db: deps.store.db, now: () => new Date(), config: deps.config }, token);
+    Object.defineProperty(request, 'actor', { value: actor, enumerable: true });
+    if (policy.roles !== undefined && !actor.roles.some((role) => policy.roles?.includes(role))) {
+      const error = new Forbidden(`this needs the role ${policy.roles.join(' or ')}`);
+      await recordDenial(requestContext(request, deps), { action: `${request.method} ${request.routeOptions.url ?? ''}`, category: 'denial' }, error);
+      throw error;
+    }
   });
 }

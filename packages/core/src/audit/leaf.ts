@@ -1,0 +1,127 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { leafHash, MerkleFrontier } from './merkle/index.js';
+
+/** An audit event as stored, in the fields its leaf commits to. */
+export interface AuditRow {
+  seq: string;
+  at: Date;
+  actor_id: string;
+  session_id: string | null;
+  category: string;
+  action: string;
+  case_id: string | null;
+  purpose: string | null;
+  justification: string | null;
+  object_ids: string[];
+  subject_ids: string[];
+  outcome: string;
+  detail: Record<string, unknown>;
+  sealed_terms: string | null;
+}
+
+/** The columns a leaf commits to, in leaf order. */
+export const LEAF_COLUMNS = [
+  'seq',
+  'at',
+  'actor_id',
+  'session_id',
+  'category',
+  'action',
+  'case_id',
+  'purpose',
+  'justification',
+  'object_ids',
+  'subject_ids',
+  'outcome',
+  'detail',
+  'sealed_terms',
+] as const;
+
+/** JSON with object keys sorted at every depth, so the store's reordering of jsonb changes nothing. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The bytes a stored event contributes to the audit tree: its fields as canonical JSON. */
+export function leafData(row: AuditRow): Buffer {
+  const fields = LEAF_COLUMNS.map((column) => {
+    const value = row[column];
+    return column === 'at' ? (value as Date).toISOString() : value;
+  });
+  return Buffer.from(canonicalJson(fields), 'utf8');
+}
+
+/** The RFC 9162 leaf hash of a stored event. */
+export function eventLeafHash(row: AuditRow): Buffer {
+  return leafHash(leafData(row));
+}
+
+/** Reads every event in sequence order, a page at a time, for rebuilding or verifying the tree. */
+export async function* readEventsInOrder(db: Kysely<Database>, pageSize = 5000): AsyncGenerator<AuditRow> {
+  let after = '0';
+  for (;;) {
+    const page = await db
+      .selectFrom('audit_events')
+      .select([...LEAF_COLUMNS])
+      .where(sql<boolean>`seq > ${after}::bigint`)
+      .orderBy('seq', 'asc')
+      .limit(pageSize)
+      .execute();
+    for (const row of page) yield row;
+    const last = page.at(-1);
+    if (last === undefined || page.length < pageSize) return;
+    after = last.seq;
+  }
+}
+
+/** The tree over every stored event, rebuilt from the rows (for a store whose head is missing). */
+async function rebuildFrontier(db: Kysely<Database>): Promise<MerkleFrontier> {
+  const frontier = new MerkleFrontier();
+  for await (const row of readEventsInOrder(db)) frontier.append(eventLeafHash(row));
+  return frontier;
+}
+
+/**
+ * Locks the audit head for the rest of the transaction and returns the tree it describes; the
+ * head is made from the stored events the first time.
+ */
+export async function lockHead(db: Kysely<Database>): Promise<MerkleFrontier> {
+  let head = await sql<{ size: string; frontier: unknown }>`select size::text as size, frontier from audit_head where id = 1 for update`.execute(db);
+  if (head.rows.length === 0) {
+    const frontier = await rebuildFrontier(db);
+    await sql`insert into audit_head (id, size, frontier) values (1, ${String(frontier.size)}, ${JSON.stringify(frontier.toJSON())}::jsonb)
+              on conflict (id) do nothing`.execute(db);
+    head = await sql<{ size: string; frontier: unknown }>`select size::text as size, frontier from audit_head where id = 1 for update`.execute(db);
+  }
+  const row = head.rows[0];
+  if (row === undefined) throw new Error('the audit head could not be created');
+  const frontier = MerkleFrontier.fromJSON(row.frontier as ReturnType<MerkleFrontier['toJSON']>);
+  if (String(frontier.size) !== row.size) throw new Error(`the audit head is inconsistent: size ${row.size}, frontier of ${frontier.size}`);
+  return frontier;
+}
+
+/** Appends an event as the next leaf: next sequence number, event row, head moved on. */
+export async function appendLeaf(db: Kysely<Database>, event: Omit<AuditRow, 'seq'>): Promise<string> {
+  const frontier = await lockHead(db);
+  const seq = String(frontier.size + 1);
+  const row: AuditRow = { ...event, seq };
+  frontier.append(eventLeafHash(row));
+  await db
+    .insertInto('audit_events')
+    .values({ ...row, detail: JSON.stringify(row.detail) })
+    .execute();
+  await db
+    .updateTable('audit_head')
+    .set({ size: seq, frontier: JSON.stringify(frontier.toJSON()) })
+    .where('id', '=', 1)
+    .execute();
+  return seq;
+}

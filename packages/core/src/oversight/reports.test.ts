@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listEvents, recordEvent } from '../audit/record-event.js';
+import type { Actor, Ctx } from '../context/context.js';
+import { Forbidden } from '../errors.js';
+import type { Store } from '../store/create-db.js';
+import { prng } from '../test-support/prng.js';
+import { dialects, FIXED_NOW, openTestStore, testContext } from '../test-support/test-store.js';
+import { scoreSubjectLookups } from './lookup-ground-truth.js';
+import { anomalyQueue, signOffAnomaly, userActivity, whoLookedUp } from './reports.js';
+
+// Real operations through the use cases: about 20 seconds per store.
+const OPERATIONS = 10_000;
+
+describe.each(dialects())('oversight reports on %s', (dialect) => {
+  let store: Store;
+  let operator: Ctx;
+  let reviewer: Ctx;
+  beforeAll(async () => {
+    store = await openTestStore(dialect);
+    operator = testContext(store);
+    const id = randomUUID();
+    await store.db.insertInto('users').values({ id, username: 'olu', display_name: 'Olu', organisation: 'local', roles: ['oversight'], compartments: [], password_hash: null }).execute();
+    const actor: Actor = { userId: id, sessionId: null, organisation: 'local', roles: ['oversight'], compartments: [] };
+    reviewer = { ...operator, actor, purpose: { caseId: null, code: 'oversight', justification: 'quarterly review' } };
+  });
+  afterAll(async () => {
+    await store.close();
+  });
+
+  it(`the subject-lookup report finds every lookup and nothing else over ${OPERATIONS} operations`, async () => {
+    const score = await scoreSubjectLookups(operator, reviewer, { operations: OPERATIONS, random: prng(8) });
+    expect(score.truePositives).toBeGreaterThan(OPERATIONS * 0.7);
+    expect(score).toMatchObject({ falsePositives: 0, falseNegatives: 0, precision: 1, recall: 1 });
+  }, 300_000);
+
+  it('only the oversight role runs reports, and running one is itself audited', async () => {
+    await expect(whoLookedUp({ ...operator, actor: { ...reviewer.actor, userId: 'someone', roles: ['analyst'] } }, { subjectId: 'x' })).rejects.toThrow(Forbidden);
+    await whoLookedUp(reviewer, { subjectId: 'subject-1' });
+    const events = await listEvents(store.db, { action: 'oversight.subject-lookups', limit: 10_000 });
+    expect(events.at(-1)).toMatchObject({ actor_id: reviewer.actor.userId, outcome: 'success', object_ids: ['subject-1'], purpose: 'oversight' });
+    expect(events.some((e) => e.outcome === 'denied')).toBe(true);
+    const activity = await userActivity(reviewer, { username: 'olu' });
+    expect(activity.some((a) => a.action === 'oversight.subject-lookups')).toBe(true);
+  });
+
+  it('the review queue shows after-hours bulk reads and volume spikes until a reviewer signs them off', async () => {
+    const actor: Actor = { userId: 'night-owl', sessionId: null, organisation: 'local', roles: ['analyst'], compartments: [] };
+    const read = (at: Date) => recordEvent({ ...operator, actor, now: () => at }, store.db, { category: 'consultation', action: 'entity.view', subjectIds: ['s'] });
+    // A usual day: two reads an hour for ten hours; then one night hour with 60.
+    for (let hour = 8; hour < 18; hour++) for (let i = 0; i < 2; i++) await read(new Date(Date.UTC(2026, 1, 2, hour, i)));
+    for (let i = 0; i < 60; i++) await read(new Date(Date.UTC(2026, 1, 2, 23, 0, i)));
+    const queue = (await anomalyQueue(reviewer)).filter((a) => a.actorId === 'night-owl');
+    expect(queue.map((a) => a.kind).sort()).toEqual(['after-hours-bulk', 'volume-spike']);
+    expect(queue.every((a) => a.reads === 60 && a.signedOff === null)).toBe(true);
+    const first = queue[0];
+    if (first === undefined) throw new Error('no anomaly');
+    await signOffAnomaly({ ...reviewer, now: () => FIXED_NOW }, { anomalyId: first.id, note: 'night shift on the port raid, approved by the duty officer' });
+    const again = (await anomalyQueue(reviewer)).find((a) => a.id === first.id);
+    expect(again?.signedOff?.by).toBe(reviewer.actor.userId);
+    expect(again?.signedOff?.note).toMatch(/night shift/);
+    expect((await listEvents(store.db, { action: 'oversight.sign-off' })).length).toBe(1);
+  });
+});

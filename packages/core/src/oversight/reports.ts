@@ -1,0 +1,198 @@
+import { sql } from 'kysely';
+import { requireRole } from '../access/require-role.js';
+import { expireUnlocks } from '../access/sensitive.js';
+import type { Ctx } from '../context/context.js';
+import { runAudited } from '../context/purpose.js';
+import { Invalid, NotFound } from '../errors.js';
+
+/** One access to personal data, as oversight sees it. */
+export interface AccessRecord {
+  seq: string;
+  at: Date;
+  actorId: string;
+  username: string | null;
+  action: string;
+  category: string;
+  caseId: string | null;
+  purpose: string | null;
+  justification: string | null;
+  outcome: string;
+}
+
+const READ_CATEGORIES = ['consultation', 'disclosure', 'combination'];
+const MAX_ROWS = 10_000;
+
+function requireOversight(ctx: Ctx, action: string) {
+  return requireRole(ctx, { action, category: 'consultation' }, ['oversight']);
+}
+
+async function accessRows(ctx: Ctx, filter: { subjectId?: string; actorId?: string; categories: string[]; from?: Date; to?: Date }): Promise<AccessRecord[]> {
+  let query = ctx.db
+    .selectFrom('audit_events')
+    .leftJoin('users', 'users.id', 'audit_events.actor_id')
+    .select([
+      'audit_events.seq',
+      'audit_events.at',
+      'audit_events.actor_id',
+      'users.username',
+      'audit_events.action',
+      'audit_events.category',
+      'audit_events.case_id',
+      'audit_events.purpose',
+      'audit_events.justification',
+      'audit_events.outcome',
+    ])
+    .where('audit_events.category', 'in', filter.categories)
+    .orderBy('audit_events.seq', 'asc')
+    .limit(MAX_ROWS);
+  if (filter.subjectId !== undefined) query = query.where(sql<boolean>`${sql.ref('audit_events.subject_ids')} @> array[${filter.subjectId}]::text[]`);
+  if (filter.actorId !== undefined) query = query.where('audit_events.actor_id', '=', filter.actorId);
+  if (filter.from !== undefined) query = query.where('audit_events.at', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('audit_events.at', '<', filter.to);
+  const rows = await query.execute();
+  return rows.map((row) => ({
+    seq: row.seq,
+    at: row.at,
+    actorId: row.actor_id,
+    username: row.username,
+    action: row.action,
+    category: row.category,
+    caseId: row.case_id,
+    purpose: row.purpose,
+    justification: row.justification,
+    outcome: row.outcome,
+  }));
+}
+
+/**
+ * Who looked up this subject: every read of it (views, searches that returned it, exports) and
+ * every refused or failed attempt, with when, which case, which purpose and why. Oversight only; running it is itself audited.
+ * @example const lookups = await whoLookedUp(ctx, { subjectId: 'a1b2...' })
+ */
+export async function whoLookedUp(ctx: Ctx, input: { subjectId: string }): Promise<AccessRecord[]> {
+  const action = 'oversight.subject-lookups';
+  await requireOversight(ctx, action);
+  if (input.subjectId.trim() === '') throw new Invalid('name the subject: an entity id');
+  return runAudited(ctx, { action, category: 'consultation' }, async (tx) => ({
+    value: await accessRows(tx, { subjectId: input.subjectId, categories: [...READ_CATEGORIES, 'denial'] }),
+    objectIds: [input.subjectId],
+  }));
+}
+
+/** Every disclosure (export, sharing) of a subject. Oversight only; audited. */
+export async function disclosuresOf(ctx: Ctx, input: { subjectId: string }): Promise<AccessRecord[]> {
+  const action = 'oversight.subject-disclosures';
+  await requireOversight(ctx, action);
+  return runAudited(ctx, { action, category: 'consultation' }, async (tx) => ({
+    value: await accessRows(tx, { subjectId: input.subjectId, categories: ['disclosure'] }),
+    objectIds: [input.subjectId],
+  }));
+}
+
+/** Everything one user did in a period. Oversight only; audited. */
+export async function userActivity(ctx: Ctx, input: { username: string; from?: Date; to?: Date }): Promise<AccessRecord[]> {
+  const action = 'oversight.user-activity';
+  await requireOversight(ctx, action);
+  return runAudited(ctx, { action, category: 'consultation' }, async (tx) => {
+    const user = await tx.db.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst();
+    if (user === undefined) throw new NotFound(`no user ${input.username}`);
+    const all = ['collection', 'alteration', 'consultation', 'disclosure', 'combination', 'erasure', 'authentication', 'denial'];
+    return {
+      value: await accessRows(tx, { actorId: user.id, categories: all, ...(input.from ? { from: input.from } : {}), ...(input.to ? { to: input.to } : {}) }),
+      objectIds: [user.id],
+    };
+  });
+}
+
+/** Thresholds of the anomaly review queue. */
+export interface AnomalySettings {
+  /** Reads by one user in one hour above this many times their hourly median (and at least `spikeMinimum`). */
+  spikeFactor: number;
+  spikeMinimum: number;
+  /** Hours (UTC) outside which bulk reads count as after hours. */
+  workdayStartHour: number;
+  workdayEndHour: number;
+  /** Reads in one after-hours hour that make a bulk read. */
+  afterHoursBulk: number;
+}
+
+/** The default thresholds. */
+export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = { spikeFactor: 5, spikeMinimum: 50, workdayStartHour: 7, workdayEndHour: 19, afterHoursBulk: 20 };
+
+/** One item of the review queue. */
+export interface Anomaly {
+  id: string;
+  kind: 'volume-spike' | 'after-hours-bulk';
+  actorId: string;
+  username: string | null;
+  hour: Date;
+  reads: number;
+  detail: string;
+  signedOff: { by: string; at: Date; note: string } | null;
+}
+
+/**
+ * The review queue: hours in which a user read far more than usual (volume spikes) or read in
+ * bulk outside working hours. Oversight only; audited.
+ */
+export async function anomalyQueue(ctx: Ctx, settings: AnomalySettings = DEFAULT_ANOMALY_SETTINGS): Promise<Anomaly[]> {
+  const action = 'oversight.review-queue';
+  await requireOversight(ctx, action);
+  await expireUnlocks(ctx);
+  return runAudited(ctx, { action, category: 'consultation' }, async (tx) => {
+    const { rows } = await sql<{ actor_id: string; username: string | null; hour: Date; reads: string; median: string }>`
+      with hourly as (
+        select actor_id, date_trunc('hour', at) as hour, count(*) as reads
+        from audit_events
+        where category = any(${sql.val(READ_CATEGORIES)}::text[]) and outcome = 'success'
+        group by actor_id, date_trunc('hour', at)
+      ), medians as (
+        select actor_id, percentile_cont(0.5) within group (order by reads) as median from hourly group by actor_id
+      )
+      select h.actor_id, u.username, h.hour, h.reads::text as reads, m.median::text as median
+      from hourly h join medians m using (actor_id) left join users u on u.id = h.actor_id
+      order by h.hour, h.actor_id`.execute(tx.db);
+    const reviews = await tx.db.selectFrom('anomaly_reviews').selectAll().execute();
+    const signed = new Map(reviews.map((r) => [r.id, r]));
+    const anomalies: Anomaly[] = [];
+    for (const row of rows) {
+      const reads = Number(row.reads);
+      const hourOfDay = new Date(row.hour).getUTCHours();
+      const add = (kind: Anomaly['kind'], detail: string) => {
+        const id = `${kind}:${row.actor_id}:${new Date(row.hour).toISOString()}`;
+        const review = signed.get(id);
+        anomalies.push({
+          id,
+          kind,
+          actorId: row.actor_id,
+          username: row.username,
+          hour: new Date(row.hour),
+          reads,
+          detail,
+          signedOff: review ? { by: review.signed_off_by, at: review.signed_off_at, note: review.note } : null,
+        });
+      };
+      if (reads >= settings.spikeMinimum && reads > settings.spikeFactor * Number(row.median)) {
+        add('volume-spike', `${reads} reads in the hour, against a usual ${Number(row.median)}`);
+      }
+      if ((hourOfDay < settings.workdayStartHour || hourOfDay >= settings.workdayEndHour) && reads >= settings.afterHoursBulk) {
+        add('after-hours-bulk', `${reads} reads between ${String(hourOfDay).padStart(2, '0')}:00 and ${String(hourOfDay + 1).padStart(2, '0')}:00 UTC`);
+      }
+    }
+    return { value: anomalies };
+  });
+}
+
+/** A reviewer signs an anomaly off, with a note (oversight only; audited). */
+export async function signOffAnomaly(ctx: Ctx, input: { anomalyId: string; note: string }): Promise<void> {
+  const action = { action: 'oversight.sign-off', category: 'alteration' } as const;
+  await requireRole(ctx, action, ['oversight']);
+  if (input.note.trim().length < 5) throw new Invalid('say what the review found, in a few words');
+  await runAudited(ctx, action, async (tx) => {
+    await tx.db
+      .insertInto('anomaly_reviews')
+      .values({ id: input.anomalyId, signed_off_by: ctx.actor.userId, signed_off_at: ctx.now(), note: input.note.trim() })
+      .execute();
+    return { value: undefined, objectIds: [input.anomalyId] };
+  });
+}

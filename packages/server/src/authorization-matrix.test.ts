@@ -1,0 +1,199 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCase, createContext, defaultConfig, hashToken, LOCAL_OPERATOR, registerSource, writeEntities, type Role, type Store } from '@casegraph/core';
+import { dialects, openTestStore } from '@casegraph/core/testing';
+import { buildApp } from './build-app.js';
+import { PURPOSE_HEADERS, SESSION_COOKIE } from './plugins/route-policy.js';
+
+/**
+ * Every guarded route × role (or none) × compartments × case ownership × purpose stated or not.
+ * The expected answer of each cell comes from the access rules written out below, independently
+ * of the code that enforces them; a cell that is allowed but should not be is an unexpected allow.
+ */
+
+type RoleOrNone = Role | 'anonymous';
+const ROLES: RoleOrNone[] = ['anonymous', 'analyst', 'supervisor', 'oversight', 'administrator'];
+const MARKING = 'LE-ONLY';
+
+interface Caller {
+  role: RoleOrNone;
+  marked: boolean;
+  owner: boolean;
+  purpose: boolean;
+  userId: string | null;
+}
+
+interface Cell {
+  method: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  body?: unknown;
+  /** What the rules say: may this caller do this? */
+  expected: boolean;
+}
+
+const ENTITY_PLAIN = 'entity-plain';
+const ENTITY_MARKED = 'entity-marked';
+
+describe.each(dialects())('authorization matrix on %s', (dialect) => {
+  let store: Store;
+  let app: FastifyInstance;
+  let caseId: string;
+  const users = new Map<string, string>();
+  let tokenOwner = '';
+
+  const key = (role: RoleOrNone, marked: boolean, owner: boolean) => `${role}-${marked ? 'm' : 'u'}-${owner ? 'o' : 'n'}`;
+
+  async function insertUser(username: string, roles: Role[], compartments: string[]): Promise<string> {
+    const id = randomUUID();
+    await store.db.insertInto('users').values({ id, username, display_name: username, organisation: 'unit-2', roles, compartments, password_hash: null }).execute();
+    return id;
+  }
+
+  async function sessionFor(userId: string): Promise<string> {
+    const token = randomBytes(24).toString('base64url');
+    const now = new Date();
+    await store.db
+      .insertInto('sessions')
+      .values({ id: randomUUID(), token_hash: hashToken(token), kind: 'session', user_id: userId, name: null, created_at: now, last_used_at: now, expires_at: new Date(now.getTime() + 3_600_000), banner_acknowledged_at: now })
+      .execute();
+    return token;
+  }
+
+  async function tokenFor(userId: string): Promise<string> {
+    const id = randomUUID();
+    const now = new Date();
+    await store.db
+      .insertInto('sessions')
+      .values({ id, token_hash: hashToken(randomUUID()), kind: 'token', user_id: userId, name: 'matrix', created_at: now, last_used_at: now, expires_at: null })
+      .execute();
+    return id;
+  }
+
+  beforeAll(async () => {
+    store = await openTestStore(dialect);
+    const operator = createContext({ db: store.db, actor: LOCAL_OPERATOR, config: defaultConfig() });
+    await store.db.insertInto('organisations').values([{ id: 'unit-1', name: 'Unit 1' }, { id: 'unit-2', name: 'Unit 2' }]).execute();
+    caseId = (await createCase({ ...operator, actor: { ...LOCAL_OPERATOR, organisation: 'unit-1' } }, { title: 'Harbour payments', purpose: 'fraud-audit' })).id;
+    await registerSource(operator, { id: 'open-registry', name: 'Registry', legalBasis: 'Public register', purposes: ['fraud-audit'] });
+    await registerSource(operator, { id: 'restricted', name: 'Restricted intelligence', legalBasis: 'Order 7', purposes: ['fraud-audit'], markings: [MARKING] });
+    await writeEntities({ ...operator, purpose: { caseId, code: 'fraud-audit', justification: 'matrix fixture' } }, { sourceId: 'open-registry', entities: [{ id: ENTITY_PLAIN, schema: 'Person', properties: { name: ['Mira Novak'] }, origin: 'R1' }] });
+    await writeEntities({ ...operator, purpose: { caseId, code: 'fraud-audit', justification: 'matrix fixture' } }, { sourceId: 'restricted', entities: [{ id: ENTITY_MARKED, schema: 'Person', properties: { name: ['Tomas Berg'] }, origin: 'X1' }] });
+    for (const role of ROLES) {
+      if (role === 'anonymous') continue;
+      for (const marked of [false, true]) {
+        for (const owner of [false, true]) {
+          const id = await insertUser(key(role, marked, owner), [role], marked ? [MARKING] : []);
+          users.set(key(role, marked, owner), id);
+          if (owner) await store.db.insertInto('case_members').values({ case_id: caseId, user_id: id, role: 'owner', added_at: new Date(), added_by: 'local-operator' }).execute();
+        }
+      }
+    }
+    for (let i = 0; i < 400; i++) await insertUser(`target-${i}`, ['analyst'], []);
+    tokenOwner = await insertUser('token-owner', ['analyst'], []);
+    app = await buildApp({ store, config: defaultConfig() });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app.close();
+    await store.close();
+  });
+
+  it('finds no unexpected allow (nor unexpected denial) in any cell', async () => {
+    let target = 0;
+    const specs: Record<string, (c: Caller) => Promise<Cell[]>> = {
+      // Anyone signed in, and nobody else.
+      'GET /api/auth/me': async (c) => [{ method: 'GET', url: '/api/auth/me', expected: c.userId !== null }],
+      'POST /api/auth/sign-out': async (c) => [{ method: 'POST', url: '/api/auth/sign-out', expected: c.userId !== null }],
+      'POST /api/auth/tokens': async (c) => [{ method: 'POST', url: '/api/auth/tokens', body: { name: 'matrix script' }, expected: c.userId !== null }],
+      'DELETE /api/auth/tokens/:id': async (c) => {
+        const own = c.userId === null ? randomUUID() : await tokenFor(c.userId);
+        const someoneElses = await tokenFor(tokenOwner);
+        return [
+          { method: 'DELETE', url: `/api/auth/tokens/${own}`, expected: c.userId !== null },
+          // Only an administrator may revoke another user's token.
+          { method: 'DELETE', url: `/api/auth/tokens/${someoneElses}`, expected: c.role === 'administrator' },
+        ];
+      },
+      'POST /api/cases': async (c) => [{ method: 'POST', url: '/api/cases', body: { title: 'New lead' }, expected: ['analyst', 'supervisor', 'administrator'].includes(c.role) }],
+      'GET /api/cases/:id': async (c) => [
+        // Case owners see the case; nobody else (the case is another organisation's).
+        { method: 'GET', url: `/api/cases/${caseId}`, expected: c.role !== 'anonymous' && c.owner },
+      ],
+      'POST /api/cases/:id/members': async (c) => [
+        {
+          method: 'POST',
+          url: `/api/cases/${caseId}/members`,
+          body: { username: `target-${target++}` },
+          expected: ['analyst', 'supervisor', 'administrator'].includes(c.role) && c.owner,
+        },
+      ],
+      'GET /api/entities/:id': async (c) => {
+        const reader = ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner;
+        return [
+          { method: 'GET', url: `/api/entities/${ENTITY_PLAIN}`, expected: reader },
+          // A statement's markings must all be held.
+          { method: 'GET', url: `/api/entities/${ENTITY_MARKED}`, expected: reader && c.marked },
+        ];
+      },
+      'POST /api/users/:username/release': async (c) => [{ method: 'POST', url: '/api/users/target-399/release', expected: c.role === 'administrator' }],
+      'POST /api/users/:username/disable': async (c) => [{ method: 'POST', url: '/api/users/target-398/disable', expected: c.role === 'administrator' }],
+      'POST /api/users/:username/enable': async (c) => [{ method: 'POST', url: '/api/users/target-398/enable', expected: c.role === 'administrator' }],
+    };
+
+    const guarded = app.routeTable.filter((route) => route.policy.kind !== 'public' && route.method !== 'HEAD');
+    const uncovered = guarded.map((route) => `${route.method} ${route.url}`).filter((name) => specs[name] === undefined);
+    expect(uncovered, 'every guarded route needs a row in the matrix').toEqual([]);
+
+    let cells = 0;
+    const unexpectedAllows: string[] = [];
+    const unexpectedDenials: string[] = [];
+    for (const route of guarded) {
+      const spec = specs[`${route.method} ${route.url}`];
+      if (spec === undefined) continue;
+      for (const role of ROLES) {
+        for (const marked of [false, true]) {
+          for (const owner of [false, true]) {
+            for (const purpose of [false, true]) {
+              const userId = role === 'anonymous' ? null : (users.get(key(role, marked, owner)) ?? null);
+              const caller: Caller = { role, marked, owner, purpose, userId };
+              for (const cell of await spec(caller)) {
+                const headers: Record<string, string> = {};
+                if (userId !== null) headers.cookie = `${SESSION_COOKIE}=${await sessionFor(userId)}`;
+                if (purpose) {
+                  headers[PURPOSE_HEADERS.caseId] = caseId;
+                  headers[PURPOSE_HEADERS.code] = 'fraud-audit';
+                  headers[PURPOSE_HEADERS.justification] = encodeURIComponent('matrix: lead from the bank report');
+                }
+                const response = await app.inject({ method: cell.method, url: cell.url, headers, ...(cell.body !== undefined ? { payload: cell.body as object } : {}) });
+                cells++;
+                const allowed = response.statusCode < 400;
+                const label = `${cell.method} ${cell.url} as ${role}${marked ? '+' + MARKING : ''}${owner ? ' owner' : ''}${purpose ? ' with purpose' : ''}: ${response.statusCode}`;
+                if (response.statusCode >= 500) throw new Error(`${label} ${response.body}`);
+                if (allowed && !cell.expected) unexpectedAllows.push(label);
+                if (!allowed && cell.expected) unexpectedDenials.push(`${label} ${response.body}`);
+                // A refusal never shows the object: invisible things are answered like missing ones.
+                if (!allowed) expect(response.body).not.toMatch(/Mira Novak|Tomas Berg|Harbour payments/);
+              }
+            }
+          }
+        }
+      }
+    }
+    process.stdout.write(`authorization matrix (${dialect}): ${cells} cells, ${unexpectedAllows.length} unexpected allows, ${unexpectedDenials.length} unexpected denials\n`);
+    expect(cells).toBeGreaterThanOrEqual(guarded.length * ROLES.length * 8);
+    expect(unexpectedAllows).toEqual([]);
+    expect(unexpectedDenials).toEqual([]);
+  }, 120_000);
+
+  it('a case the caller may not see answers exactly as a case that does not exist', async () => {
+    const outsider = users.get(key('analyst', true, false)) ?? '';
+    const headers = { cookie: `${SESSION_COOKIE}=${await sessionFor(outsider)}` };
+    const hidden = await app.inject({ method: 'GET', url: `/api/cases/${caseId}`, headers });
+    const missing = await app.inject({ method: 'GET', url: '/api/cases/C-2031-9999', headers });
+    expect(hidden.statusCode).toBe(404);
+    expect(missing.statusCode).toBe(404);
+    const strip = (body: string) => JSON.parse(body.replaceAll(caseId, 'ID').replace('C-2031-9999', 'ID')) as Record<string, unknown>;
+    expect({ ...strip(hidden.body), requestId: null }).toEqual({ ...strip(missing.body), requestId: null });
+  });
+});
