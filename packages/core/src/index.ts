@@ -11,7 +11,7 @@ export {
   isCaseGraphError,
   type ErrorCode,
 } from './errors.js';
-export { defaultConfig, parseConfig, DEFAULT_PURPOSES, type CoreConfig, type PurposeDefinition } from './config/config.js';
+export { defaultConfig, parseConfig, DEFAULT_PURPOSES, type CoreConfig, type OidcSettings, type PurposeDefinition } from './config/config.js';
 export { ANONYMOUS, createContext, withPurpose, LOCAL_OPERATOR, type Actor, type Ctx, type Purpose, type Role } from './context/context.js';
 export { requirePurpose, runAudited, runWithPurpose, recordDenial, type AuditedAction, type AuditedResult } from './context/purpose.js';
 export { loadOrCreateKeys, readKeys, sealTerms, openTerms, type AuditKeys } from './audit/keys.js';
@@ -62,6 +62,7 @@ export {
   revokeApiToken,
   setAccountDisabled,
   SIGN_IN_REFUSED,
+  signInWithOidc,
   signInWithPassword,
   signOut,
   type PasswordStep,

@@ -10,6 +10,7 @@ import type { AppDeps } from './app-deps.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerRoutePolicies } from './plugins/route-policy.js';
 import { authRoutes } from './routes/auth/auth.routes.js';
+import { oidcRoutes } from './routes/auth/oidc.routes.js';
 import { casesRoutes } from './routes/cases/cases.routes.js';
 import { entitiesRoutes } from './routes/entities/entities.routes.js';
 import { usersRoutes } from './routes/users/users.routes.js';
@@ -26,6 +27,8 @@ export interface BuildAppOptions {
   /** Largest request body accepted, in bytes (default 1 MiB). */
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
+  /** Lets the single sign-on provider be reached over plain HTTP (tests with a local provider only). */
+  allowInsecureOidc?: boolean;
 }
 
 /**
@@ -54,6 +57,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   healthRoutes(app, deps);
   authRoutes(app, deps);
+  if (options.config.oidc !== null) oidcRoutes(app, deps, options.config.oidc, { allowInsecureIssuer: options.allowInsecureOidc === true });
   casesRoutes(app, deps);
   entitiesRoutes(app, deps);
   usersRoutes(app, deps);

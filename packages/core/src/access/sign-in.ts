@@ -210,6 +210,50 @@ export async function completeSignIn(ctx: Ctx, input: { challenge: string; code:
 }
 
 /**
+ * Opens a session for a user the deployment's OpenID provider has vouched for (the provider does
+ * the second factor). The user is found by issuer and subject, or on their first such sign-in by
+ * the provider's preferred_username, which links the account. Unknown users are refused and the
+ * refusal is audited; the use banner must have been acknowledged before going to the provider.
+ */
+export async function signInWithOidc(
+  ctx: Ctx,
+  input: { issuer: string; subject: string; preferredUsername: string | null; bannerAcknowledged: boolean },
+): Promise<SignedIn> {
+  if (!input.bannerAcknowledged) throw new Invalid('acknowledge the use banner to sign in');
+  const byLink = await ctx.db.selectFrom('users').selectAll().where('oidc_issuer', '=', input.issuer).where('oidc_subject', '=', input.subject).executeTakeFirst();
+  const byName =
+    byLink ??
+    (input.preferredUsername === null
+      ? undefined
+      : await ctx.db.selectFrom('users').selectAll().where('username', '=', input.preferredUsername.toLowerCase()).where('oidc_subject', 'is', null).executeTakeFirst());
+  const label = input.preferredUsername ?? `${input.issuer}#${input.subject}`;
+  if (byName === undefined) return authFailure(ctx, label, 'no account for this single sign-on identity', null);
+  if (byName.disabled || byName.locked_at !== null) return authFailure(ctx, byName.username, 'account disabled or locked', byName.id);
+  const now = ctx.now();
+  const session = newSecret();
+  const sessionId = randomUUID();
+  const expiresAt = new Date(now.getTime() + ctx.config.sessions.maxHours * 3_600_000);
+  const roles = byName.roles as Role[];
+  await ctx.db.transaction().execute(async (trx) => {
+    if (byLink === undefined) {
+      await trx.updateTable('users').set({ oidc_issuer: input.issuer, oidc_subject: input.subject }).where('id', '=', byName.id).execute();
+    }
+    await trx
+      .insertInto('sessions')
+      .values({ id: sessionId, token_hash: session.hash, kind: 'session', user_id: byName.id, name: null, created_at: now, last_used_at: now, expires_at: expiresAt, banner_acknowledged_at: now })
+      .execute();
+    const actorCtx: Ctx = { ...ctx, actor: { userId: byName.id, sessionId, organisation: byName.organisation, roles, compartments: byName.compartments } };
+    await recordEvent(actorCtx, trx, {
+      category: 'authentication',
+      action: 'auth.sign-in',
+      objectIds: [byName.id],
+      detail: { method: 'oidc', issuer: input.issuer, ...(byLink === undefined ? { linked: true } : {}), bannerAcknowledged: true },
+    });
+  });
+  return { token: session.token, sessionId, expiresAt, user: { id: byName.id, username: byName.username, displayName: byName.display_name, roles, organisation: byName.organisation } };
+}
+
+/**
  * The actor a session or bearer token stands for, or Unauthenticated. A browser session ends
  * after the configured idle time and maximum length; a token lasts until revoked or its expiry.
  */

@@ -16,12 +16,22 @@ export interface SessionSettings {
   maxHours: number;
 }
 
+/** An OpenID Connect provider users may sign in with (the provider does the second factor). */
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** What the sign-in button says, e.g. "Sign in with Unit SSO". */
+  label: string;
+}
+
 /** Settings a deployment can change in its config file. */
 export interface CoreConfig {
   purposes: PurposeDefinition[];
   sessions: SessionSettings;
   /** The use banner every user acknowledges at sign-in. */
   banner: string;
+  oidc: OidcSettings | null;
 }
 
 /** The banner shown when a deployment sets none. */
@@ -41,7 +51,7 @@ export const DEFAULT_PURPOSES: readonly PurposeDefinition[] = [
 
 /** The configuration used when a deployment has no config file. */
 export function defaultConfig(): CoreConfig {
-  return { purposes: DEFAULT_PURPOSES.map((p) => ({ ...p })), sessions: { idleMinutes: 30, maxHours: 12 }, banner: DEFAULT_BANNER };
+  return { purposes: DEFAULT_PURPOSES.map((p) => ({ ...p })), sessions: { idleMinutes: 30, maxHours: 12 }, banner: DEFAULT_BANNER, oidc: null };
 }
 
 const PURPOSE_CODE = /^[a-z][a-z0-9-]{1,62}$/;
@@ -56,7 +66,7 @@ export function parseConfig(raw: unknown, origin = 'config'): CoreConfig {
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new Invalid(`${origin}: expected a JSON object at the top level`);
   }
-  const known = new Set(['purposes', 'sessions', 'banner']);
+  const known = new Set(['purposes', 'sessions', 'banner', 'oidc']);
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) throw new Invalid(`${origin}: unknown setting "${key}" (known: ${[...known].join(', ')})`);
   }
@@ -102,6 +112,24 @@ export function parseConfig(raw: unknown, origin = 'config'): CoreConfig {
   if (banner !== undefined) {
     if (typeof banner !== 'string' || banner.trim().length < 10) throw new Invalid(`${origin}: "banner" must be the text of the use banner`);
     config.banner = banner;
+  }
+  const oidc = (raw as { oidc?: unknown }).oidc;
+  if (oidc !== undefined && oidc !== null) {
+    const o = oidc as Record<string, unknown>;
+    for (const key of ['issuer', 'clientId', 'clientSecret']) {
+      if (typeof o[key] !== 'string' || o[key] === '') throw new Invalid(`${origin}: oidc.${key} must be a non-empty string`);
+    }
+    try {
+      new URL(o.issuer as string);
+    } catch {
+      throw new Invalid(`${origin}: oidc.issuer must be the provider's URL`);
+    }
+    config.oidc = {
+      issuer: o.issuer as string,
+      clientId: o.clientId as string,
+      clientSecret: o.clientSecret as string,
+      label: typeof o.label === 'string' && o.label !== '' ? o.label : 'Sign in with single sign-on',
+    };
   }
   return config;
 }

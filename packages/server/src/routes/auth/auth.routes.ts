@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { ANONYMOUS, completeSignIn, createApiToken, createContext, revokeApiToken, signInWithPassword, signOut, type Ctx } from '@casegraph/core';
 import type { AppDeps } from '../../app-deps.js';
-import { requestContext, SESSION_COOKIE } from '../../plugins/route-policy.js';
+import { requestContext } from '../../plugins/route-policy.js';
+import { setSessionCookie } from './session-cookie.js';
 
 const passwordBody = {
   type: 'object',
@@ -37,14 +38,33 @@ function anonymousContext(deps: AppDeps): Ctx {
   return createContext({ db: deps.store.db, actor: ANONYMOUS, config: deps.config });
 }
 
-function setSessionCookie(reply: FastifyReply, token: string, maxAgeSeconds: number, secure: boolean): void {
-  const parts = [`${SESSION_COOKIE}=${encodeURIComponent(token)}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAgeSeconds}`];
-  if (secure) parts.push('Secure');
-  void reply.header('set-cookie', parts.join('; '));
-}
-
 /** Sign-in with password and TOTP, sign-out, the current user, and bearer tokens for scripts. */
 export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.get(
+    '/api/auth/options',
+    {
+      config: { policy: { kind: 'public' } },
+      schema: {
+        summary: 'How to sign in here: the use banner, and the single sign-on provider if there is one',
+        tags: ['auth'],
+        response: {
+          200: {
+            type: 'object',
+            required: ['banner', 'oidc'],
+            properties: {
+              banner: { type: 'string' },
+              oidc: { anyOf: [{ type: 'null' }, { type: 'object', required: ['label', 'startUrl'], properties: { label: { type: 'string' }, startUrl: { type: 'string' } } }] },
+            },
+          },
+        },
+      },
+    },
+    async () => ({
+      banner: deps.config.banner,
+      oidc: deps.config.oidc === null ? null : { label: deps.config.oidc.label, startUrl: '/api/auth/oidc/start' },
+    }),
+  );
+
   app.post(
     '/api/auth/sign-in',
     {
