@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDb } from '@casegraph/core';
+import { createCase, createContext, createDb, defaultConfig, getEntity, LOCAL_OPERATOR, registerSource, writeEntities } from '@casegraph/core';
 import { runCli } from './run-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'casegraph-cli-audit-'));
@@ -45,5 +45,25 @@ describe('casegraph audit', () => {
     const run = await runCli(['audit', 'verify', '--data', data, '--checkpoint', join(root, 'missing.txt')]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^casegraph: cannot read the checkpoint file .*missing\.txt/);
+  });
+
+  it('oversight lookups lists who looked up a subject, with case, purpose and justification', async () => {
+    const data = join(root, 'store-oversight');
+    const store = await createDb({ dataDir: data });
+    const operator = createContext({ db: store.db, actor: LOCAL_OPERATOR, config: defaultConfig() });
+    const { id: caseId } = await createCase(operator, { title: 'Harbour payments', purpose: 'fraud-audit' });
+    await registerSource(operator, { id: 'registry', name: 'Registry', legalBasis: 'Order 1', purposes: ['fraud-audit'] });
+    const working = { ...operator, purpose: { caseId, code: 'fraud-audit', justification: 'payment trail from the bank report' } };
+    await writeEntities(working, { sourceId: 'registry', entities: [{ id: 'person-7', schema: 'Person', properties: { name: ['Mira Novak'] }, origin: 'R7' }] });
+    await getEntity(working, 'person-7');
+    await store.close();
+    const run = await runCli(['oversight', 'lookups', '--data', data, '--subject', 'person-7', '--justification', 'complaint 2026/31']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^\\S+Z  local-operator  entity.view success  ${caseId} fraud-audit "payment trail from the bank report"\n$`));
+    const json = await runCli(['oversight', 'lookups', '--data', data, '--subject', 'person-7', '--justification', 'complaint 2026/31', '--format', 'jsonl']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ action: 'entity.view', caseId, purpose: 'fraud-audit' });
+    const missing = await runCli(['oversight', 'lookups', '--data', data, '--subject', 'person-7']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--justification/);
   });
 });

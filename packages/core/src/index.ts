@@ -14,6 +14,7 @@ export {
 export { defaultConfig, parseConfig, DEFAULT_PURPOSES, type CoreConfig, type OidcSettings, type PurposeDefinition } from './config/config.js';
 export { ANONYMOUS, createContext, withPurpose, LOCAL_OPERATOR, type Actor, type Ctx, type Purpose, type Role } from './context/context.js';
 export { requirePurpose, runAudited, runWithPurpose, recordDenial, type AuditedAction, type AuditedResult } from './context/purpose.js';
+export { generateCheckpointKey, verifyCheckpoint, CheckpointError } from './audit/merkle/index.js';
 export { loadOrCreateKeys, readKeys, sealTerms, openTerms, type AuditKeys } from './audit/keys.js';
 export { checkpointAuditLog, verifyAuditLog, CHECKPOINT_ORIGIN, type AuditCheckpoint, type VerifyProblem, type VerifyReport } from './audit/verify-log.js';
 export { recordEvent, listEvents, type AuditCategory, type AuditEventInput, type AuditOutcome } from './audit/record-event.js';

@@ -1,7 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCase, createContext, defaultConfig, hashToken, LOCAL_OPERATOR, registerSource, writeEntities, type Role, type Store } from '@casegraph/core';
+import {
+  createCase,
+  createContext,
+  defaultConfig,
+  generateCheckpointKey,
+  hashToken,
+  LOCAL_OPERATOR,
+  registerSource,
+  requestUnlock,
+  writeEntities,
+  type Role,
+  type Store,
+} from '@casegraph/core';
 import { dialects, openTestStore } from '@casegraph/core/testing';
 import { buildApp } from './build-app.js';
 import { PURPOSE_HEADERS, SESSION_COOKIE } from './plugins/route-policy.js';
@@ -28,6 +40,8 @@ interface Cell {
   method: 'GET' | 'POST' | 'DELETE';
   url: string;
   body?: unknown;
+  /** The purpose the caller states when the matrix says it states one (by default the case's). */
+  purpose?: { code: string; caseId: string | null };
   /** What the rules say: may this caller do this? */
   expected: boolean;
 }
@@ -41,6 +55,7 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
   let caseId: string;
   const users = new Map<string, string>();
   let tokenOwner = '';
+  let requester = '';
 
   const key = (role: RoleOrNone, marked: boolean, owner: boolean) => `${role}-${marked ? 'm' : 'u'}-${owner ? 'o' : 'n'}`;
 
@@ -91,7 +106,9 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
     }
     for (let i = 0; i < 400; i++) await insertUser(`target-${i}`, ['analyst'], []);
     tokenOwner = await insertUser('token-owner', ['analyst'], []);
-    app = await buildApp({ store, config: defaultConfig() });
+    requester = await insertUser('requester', ['analyst'], []);
+    await store.db.insertInto('case_members').values({ case_id: caseId, user_id: requester, role: 'member', added_at: new Date(), added_by: 'local-operator' }).execute();
+    app = await buildApp({ store, config: defaultConfig(), keys: { signing: generateCheckpointKey('casegraph-matrix'), termsKey: randomBytes(32).toString('base64') } });
     await app.ready();
   });
   afterAll(async () => {
@@ -136,6 +153,44 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
           { method: 'GET', url: `/api/entities/${ENTITY_MARKED}`, expected: reader && c.marked },
         ];
       },
+      'GET /api/cases/:id/unlocks': async (c) => [{ method: 'GET', url: `/api/cases/${caseId}/unlocks`, expected: c.role !== 'anonymous' && c.owner }],
+      'POST /api/cases/:id/unlocks': async (c) => [
+        {
+          method: 'POST',
+          url: `/api/cases/${caseId}/unlocks`,
+          body: { categories: ['minors'], reason: 'the victim named in the report is sixteen', hours: 4 },
+          expected: ['analyst', 'supervisor'].includes(c.role) && c.owner,
+        },
+      ],
+      'POST /api/unlocks/:id/decision': async (c) => {
+        const asked = await requestUnlock(
+          createContext({ db: store.db, actor: { userId: requester, sessionId: null, organisation: 'unit-2', roles: ['analyst'], compartments: [] }, config: defaultConfig() }),
+          { caseId, categories: ['minors'], reason: 'the victim named in the report is sixteen', hours: 4 },
+        );
+        // A supervisor who can see the case, and did not ask.
+        return [{ method: 'POST', url: `/api/unlocks/${asked.id}/decision`, body: { approve: true }, expected: c.role === 'supervisor' && c.owner }];
+      },
+      ...Object.fromEntries(
+        ['lookups?subject=entity-plain', 'disclosures?subject=entity-plain', 'activity?username=requester', 'review-queue'].map((path) => [
+          `GET /api/oversight/${path.split('?')[0] ?? ''}`,
+          async (c: Caller): Promise<Cell[]> => [
+            // Oversight reports: the oversight role, under the oversight purpose.
+            { method: 'GET', url: `/api/oversight/${path}`, purpose: { code: 'oversight', caseId: null }, expected: c.role === 'oversight' && c.purpose },
+            { method: 'GET', url: `/api/oversight/${path}`, expected: false },
+          ],
+        ]),
+      ),
+      'POST /api/oversight/review-queue/sign-off': async (c) => [
+        {
+          method: 'POST',
+          url: '/api/oversight/review-queue/sign-off',
+          body: { anomalyId: `volume-spike:${randomUUID()}`, note: 'reviewed with the duty officer' },
+          purpose: { code: 'oversight', caseId: null },
+          expected: c.role === 'oversight' && c.purpose,
+        },
+      ],
+      'GET /api/oversight/audit-status': async (c) => [{ method: 'GET', url: '/api/oversight/audit-status', expected: ['oversight', 'administrator'].includes(c.role) }],
+      'POST /api/retention/apply': async (c) => [{ method: 'POST', url: '/api/retention/apply', expected: c.role === 'administrator' }],
       'POST /api/users/:username/release': async (c) => [{ method: 'POST', url: '/api/users/target-399/release', expected: c.role === 'administrator' }],
       'POST /api/users/:username/disable': async (c) => [{ method: 'POST', url: '/api/users/target-398/disable', expected: c.role === 'administrator' }],
       'POST /api/users/:username/enable': async (c) => [{ method: 'POST', url: '/api/users/target-398/enable', expected: c.role === 'administrator' }],
@@ -161,8 +216,9 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
                 const headers: Record<string, string> = {};
                 if (userId !== null) headers.cookie = `${SESSION_COOKIE}=${await sessionFor(userId)}`;
                 if (purpose) {
-                  headers[PURPOSE_HEADERS.caseId] = caseId;
-                  headers[PURPOSE_HEADERS.code] = 'fraud-audit';
+                  const stated = cell.purpose ?? { code: 'fraud-audit', caseId };
+                  if (stated.caseId !== null) headers[PURPOSE_HEADERS.caseId] = stated.caseId;
+                  headers[PURPOSE_HEADERS.code] = stated.code;
                   headers[PURPOSE_HEADERS.justification] = encodeURIComponent('matrix: lead from the bank report');
                 }
                 const response = await app.inject({ method: cell.method, url: cell.url, headers, ...(cell.body !== undefined ? { payload: cell.body as object } : {}) });

@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import type { CoreConfig, Store } from '@casegraph/core';
+import type { AuditKeys, CoreConfig, Store } from '@casegraph/core';
 import type { AppDeps } from './app-deps.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerRoutePolicies } from './plugins/route-policy.js';
@@ -13,7 +13,9 @@ import { authRoutes } from './routes/auth/auth.routes.js';
 import { oidcRoutes } from './routes/auth/oidc.routes.js';
 import { casesRoutes } from './routes/cases/cases.routes.js';
 import { entitiesRoutes } from './routes/entities/entities.routes.js';
-import { usersRoutes } from './routes/users/users.routes.js';
+import { retentionRoutes, usersRoutes } from './routes/users/users.routes.js';
+import { unlocksRoutes } from './routes/unlocks/unlocks.routes.js';
+import { oversightRoutes } from './routes/oversight/oversight.routes.js';
 import { healthRoutes } from './routes/health/health.routes.js';
 import { purposesRoutes } from './routes/purposes/purposes.routes.js';
 import { VERSION } from './version.js';
@@ -27,6 +29,8 @@ export interface BuildAppOptions {
   /** Largest request body accepted, in bytes (default 1 MiB). */
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
+  /** The deployment's keys: checkpoints are signed and the audit log verified with them. */
+  keys?: AuditKeys;
   /** Lets the single sign-on provider be reached over plain HTTP (tests with a local provider only). */
   allowInsecureOidc?: boolean;
 }
@@ -44,7 +48,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
   const webRoot = options.webRoot !== undefined && existsSync(join(options.webRoot, 'index.html')) ? options.webRoot : undefined;
-  const deps: AppDeps = { store: options.store, config: options.config, version: VERSION };
+  const deps: AppDeps = { store: options.store, config: options.config, version: VERSION, ...(options.keys ? { keys: options.keys } : {}) };
   registerRoutePolicies(app, deps, { publicFileRoutes: webRoot ? ['/*'] : [] });
   registerErrorHandler(app, { servesWebApp: webRoot !== undefined });
   await app.register(swagger, {
@@ -61,6 +65,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   casesRoutes(app, deps);
   entitiesRoutes(app, deps);
   usersRoutes(app, deps);
+  unlocksRoutes(app, deps);
+  oversightRoutes(app, deps);
+  retentionRoutes(app, deps);
   purposesRoutes(app, deps);
 
   if (webRoot !== undefined) {

@@ -1,4 +1,18 @@
-import { sql, type Kysely } from 'kysely';
+import {
+  IdentifierNode,
+  sql,
+  type Kysely,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
+import { createCase } from '../cases/create-case.js';
+import { getEntity } from '../entities/get-entity.js';
+import { writeEntities } from '../entities/write-entities.js';
+import { registerSource } from '../sources/register-source.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ctx } from '../context/context.js';
 import type { Store } from '../store/create-db.js';
@@ -14,6 +28,20 @@ const key = generateCheckpointKey('casegraph-test');
 const keys = { signing: key };
 
 class Rollback extends Error {}
+
+/** Makes every insert into the audit log fail, as a full disk or a lost connection would. */
+class BreakAuditWrites implements KyselyPlugin {
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    const node = args.node;
+    if (node.kind === 'InsertQueryNode' && node.into?.table.identifier.name === 'audit_events') {
+      return { ...node, into: { ...node.into, table: { ...node.into.table, identifier: IdentifierNode.create('audit_events_unreachable') } } };
+    }
+    return node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
 
 type Tampering = { name: string; apply: (db: Kysely<Database>) => Promise<unknown> };
 
@@ -69,6 +97,19 @@ describe.each(dialects())('the audit log on %s', (dialect) => {
     const edited = exported.replace(/\n(\d+)\n/, (_, n: string) => `\n${Number(n) - 1}\n`);
     const second = await verifyAuditLog(store.db, { publicKey: key.publicKey, externalCheckpoints: [edited] });
     expect(second.problems.some((p) => p.kind === 'signature')).toBe(true);
+  });
+
+  it('when the audit event cannot be written, the operation fails, returns nothing and changes nothing', async () => {
+    await registerSource(ctx, { id: 'registry', name: 'Registry', legalBasis: 'Order 9', purposes: ['administration'] });
+    await writeEntities(ctx, { sourceId: 'registry', entities: [{ id: 'p-1', schema: 'Person', properties: { name: ['Mira Novak'] }, origin: 'R1' }] });
+    const broken: Ctx = { ...ctx, db: store.db.withPlugin(new BreakAuditWrites()) };
+    const casesBefore = await store.db.selectFrom('cases').select('id').execute();
+    await expect(createCase(broken, { title: 'Never opened', purpose: 'fraud-audit' })).rejects.toThrow(/audit_events_unreachable/);
+    expect(await store.db.selectFrom('cases').select('id').execute()).toEqual(casesBefore);
+    await expect(getEntity(broken, 'p-1')).rejects.toThrow(/audit_events_unreachable/);
+    const written = await writeEntities(broken, { sourceId: 'registry', entities: [{ id: 'p-2', schema: 'Person', properties: { name: ['Tomas Berg'] }, origin: 'R2' }] }).catch(() => 'failed');
+    expect(written).toBe('failed');
+    expect(await store.db.selectFrom('statements').select('id').where('entity_id', '=', 'p-2').execute()).toEqual([]);
   });
 
   it('the application role cannot update, delete or truncate audit events', async () => {

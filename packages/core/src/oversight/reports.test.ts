@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { openTerms, sealTerms } from '../audit/keys.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEvents, recordEvent } from '../audit/record-event.js';
 import type { Actor, Ctx } from '../context/context.js';
@@ -42,6 +43,18 @@ describe.each(dialects())('oversight reports on %s', (dialect) => {
     expect(events.some((e) => e.outcome === 'denied')).toBe(true);
     const activity = await userActivity(reviewer, { username: 'olu' });
     expect(activity.some((a) => a.action === 'oversight.subject-lookups')).toBe(true);
+  });
+
+  it('query terms are stored sealed and only an oversight report opens them', async () => {
+    const keys = { termsKey: randomBytes(32).toString('base64') };
+    const searcher: Actor = { userId: 'searcher', sessionId: null, organisation: 'local', roles: ['analyst'], compartments: [] };
+    await recordEvent({ ...operator, actor: searcher }, store.db, { category: 'consultation', action: 'search', subjectIds: ['sealed-subject'], sealedTerms: sealTerms(keys, 'name:"Mira Novak" born:1978') });
+    const raw = await store.db.selectFrom('audit_events').select('sealed_terms').where('action', '=', 'search').executeTakeFirstOrThrow();
+    expect(raw.sealed_terms).not.toContain('Mira');
+    const [record] = await whoLookedUp(reviewer, { subjectId: 'sealed-subject', keys });
+    expect(record?.terms).toBe('name:"Mira Novak" born:1978');
+    await expect(whoLookedUp({ ...reviewer, actor: searcher }, { subjectId: 'sealed-subject', keys })).rejects.toThrow(Forbidden);
+    expect(() => openTerms({ termsKey: randomBytes(32).toString('base64') }, raw.sealed_terms ?? '')).toThrow(/do not open with this key/);
   });
 
   it('the review queue shows after-hours bulk reads and volume spikes until a reviewer signs them off', async () => {

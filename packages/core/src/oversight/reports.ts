@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import { requireRole } from '../access/require-role.js';
+import { openTerms, type AuditKeys } from '../audit/keys.js';
 import { expireUnlocks } from '../access/sensitive.js';
 import type { Ctx } from '../context/context.js';
-import { runAudited } from '../context/purpose.js';
-import { Invalid, NotFound } from '../errors.js';
+import { recordDenial, runAudited } from '../context/purpose.js';
+import { Invalid, NotFound, PurposeRequired } from '../errors.js';
 
 /** One access to personal data, as oversight sees it. */
 export interface AccessRecord {
@@ -17,16 +18,28 @@ export interface AccessRecord {
   purpose: string | null;
   justification: string | null;
   outcome: string;
+  /** The query terms of a search, opened for oversight (null when the event has none, or no key was given). */
+  terms: string | null;
 }
 
 const READ_CATEGORIES = ['consultation', 'disclosure', 'combination'];
 const MAX_ROWS = 10_000;
 
-function requireOversight(ctx: Ctx, action: string) {
-  return requireRole(ctx, { action, category: 'consultation' }, ['oversight']);
+/** Reports are for the oversight role, working under the oversight purpose; a refusal is recorded. */
+async function requireOversight(ctx: Ctx, action: string): Promise<void> {
+  const audited = { action, category: 'consultation' } as const;
+  await requireRole(ctx, audited, ['oversight']);
+  if (ctx.purpose?.code !== 'oversight' || ctx.purpose.justification.trim().length < 3) {
+    const error = new PurposeRequired('oversight reports run under the oversight purpose, with a justification');
+    await recordDenial(ctx, audited, error);
+    throw error;
+  }
 }
 
-async function accessRows(ctx: Ctx, filter: { subjectId?: string; actorId?: string; categories: string[]; from?: Date; to?: Date }): Promise<AccessRecord[]> {
+async function accessRows(
+  ctx: Ctx,
+  filter: { subjectId?: string; actorId?: string; categories: string[]; from?: Date; to?: Date; keys?: Pick<AuditKeys, 'termsKey'> },
+): Promise<AccessRecord[]> {
   let query = ctx.db
     .selectFrom('audit_events')
     .leftJoin('users', 'users.id', 'audit_events.actor_id')
@@ -41,6 +54,7 @@ async function accessRows(ctx: Ctx, filter: { subjectId?: string; actorId?: stri
       'audit_events.purpose',
       'audit_events.justification',
       'audit_events.outcome',
+      'audit_events.sealed_terms',
     ])
     .where('audit_events.category', 'in', filter.categories)
     .orderBy('audit_events.seq', 'asc')
@@ -61,6 +75,7 @@ async function accessRows(ctx: Ctx, filter: { subjectId?: string; actorId?: stri
     purpose: row.purpose,
     justification: row.justification,
     outcome: row.outcome,
+    terms: row.sealed_terms === null || filter.keys === undefined ? null : openTerms(filter.keys, row.sealed_terms),
   }));
 }
 
@@ -69,12 +84,12 @@ async function accessRows(ctx: Ctx, filter: { subjectId?: string; actorId?: stri
  * every refused or failed attempt, with when, which case, which purpose and why. Oversight only; running it is itself audited.
  * @example const lookups = await whoLookedUp(ctx, { subjectId: 'a1b2...' })
  */
-export async function whoLookedUp(ctx: Ctx, input: { subjectId: string }): Promise<AccessRecord[]> {
+export async function whoLookedUp(ctx: Ctx, input: { subjectId: string; keys?: Pick<AuditKeys, 'termsKey'> }): Promise<AccessRecord[]> {
   const action = 'oversight.subject-lookups';
   await requireOversight(ctx, action);
   if (input.subjectId.trim() === '') throw new Invalid('name the subject: an entity id');
   return runAudited(ctx, { action, category: 'consultation' }, async (tx) => ({
-    value: await accessRows(tx, { subjectId: input.subjectId, categories: [...READ_CATEGORIES, 'denial'] }),
+    value: await accessRows(tx, { subjectId: input.subjectId, categories: [...READ_CATEGORIES, 'denial'], ...(input.keys ? { keys: input.keys } : {}) }),
     objectIds: [input.subjectId],
   }));
 }
@@ -90,7 +105,7 @@ export async function disclosuresOf(ctx: Ctx, input: { subjectId: string }): Pro
 }
 
 /** Everything one user did in a period. Oversight only; audited. */
-export async function userActivity(ctx: Ctx, input: { username: string; from?: Date; to?: Date }): Promise<AccessRecord[]> {
+export async function userActivity(ctx: Ctx, input: { username: string; from?: Date; to?: Date; keys?: Pick<AuditKeys, 'termsKey'> }): Promise<AccessRecord[]> {
   const action = 'oversight.user-activity';
   await requireOversight(ctx, action);
   return runAudited(ctx, { action, category: 'consultation' }, async (tx) => {
@@ -98,7 +113,13 @@ export async function userActivity(ctx: Ctx, input: { username: string; from?: D
     if (user === undefined) throw new NotFound(`no user ${input.username}`);
     const all = ['collection', 'alteration', 'consultation', 'disclosure', 'combination', 'erasure', 'authentication', 'denial'];
     return {
-      value: await accessRows(tx, { actorId: user.id, categories: all, ...(input.from ? { from: input.from } : {}), ...(input.to ? { to: input.to } : {}) }),
+      value: await accessRows(tx, {
+        actorId: user.id,
+        categories: all,
+        ...(input.from ? { from: input.from } : {}),
+        ...(input.to ? { to: input.to } : {}),
+        ...(input.keys ? { keys: input.keys } : {}),
+      }),
       objectIds: [user.id],
     };
   });
@@ -186,7 +207,7 @@ export async function anomalyQueue(ctx: Ctx, settings: AnomalySettings = DEFAULT
 /** A reviewer signs an anomaly off, with a note (oversight only; audited). */
 export async function signOffAnomaly(ctx: Ctx, input: { anomalyId: string; note: string }): Promise<void> {
   const action = { action: 'oversight.sign-off', category: 'alteration' } as const;
-  await requireRole(ctx, action, ['oversight']);
+  await requireOversight(ctx, action.action);
   if (input.note.trim().length < 5) throw new Invalid('say what the review found, in a few words');
   await runAudited(ctx, action, async (tx) => {
     await tx.db

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { ANONYMOUS, authenticate, createContext, Forbidden, recordDenial, Unauthenticated, type Actor, type Ctx, type Purpose, type Role } from '@casegraph/core';
+import { ANONYMOUS, authenticate, createContext, Forbidden, PurposeRequired, recordDenial, Unauthenticated, type Actor, type Ctx, type Purpose, type Role } from '@casegraph/core';
 import type { AppDeps } from '../app-deps.js';
 
 /**
@@ -113,9 +113,16 @@ export function registerRoutePolicies(app: FastifyInstance, deps: AppDeps, optio
     if (token === undefined) throw new Unauthenticated('sign in first: this needs a session or a bearer token');
     const actor = await authenticate({ db: deps.store.db, now: () => new Date(), config: deps.config }, token);
     Object.defineProperty(request, 'actor', { value: actor, enumerable: true });
+    const action = { action: `${request.method} ${request.routeOptions.url ?? ''}`, category: 'denial' } as const;
     if (policy.roles !== undefined && !actor.roles.some((role) => policy.roles?.includes(role))) {
       const error = new Forbidden(`this needs the role ${policy.roles.join(' or ')}`);
-      await recordDenial(requestContext(request, deps), { action: `${request.method} ${request.routeOptions.url ?? ''}`, category: 'denial' }, error);
+      await recordDenial(requestContext(request, deps), action, error);
+      throw error;
+    }
+    if (policy.purpose === 'required' && requestPurpose(request) === null) {
+      // Refused before the route's use case runs any query; the refusal is recorded.
+      const error = new PurposeRequired('this reads personal data: state the case, purpose and justification (casegraph-case, casegraph-purpose, casegraph-justification headers)');
+      await recordDenial(requestContext(request, deps), action, error);
       throw error;
     }
   });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { releaseAccount, rolesFor, setAccountDisabled } from '@casegraph/core';
+import { applyRetention, releaseAccount, rolesFor, setAccountDisabled } from '@casegraph/core';
 import type { AppDeps } from '../../app-deps.js';
 import { requestContext, type RoutePolicy } from '../../plugins/route-policy.js';
 
@@ -29,4 +29,26 @@ export function usersRoutes(app: FastifyInstance, deps: AppDeps): void {
       },
     );
   }
+}
+
+/** Retention: erase what has passed its date (administrators; the server also runs it daily). */
+export function retentionRoutes(app: FastifyInstance, deps: AppDeps): void {
+  app.post(
+    '/api/retention/apply',
+    {
+      config: { policy: { kind: 'signed-in', roles: ['administrator'] } },
+      schema: {
+        summary: 'Erase statements and cases past their retention date, unless a legal hold applies',
+        tags: ['users'],
+        response: {
+          200: {
+            type: 'object',
+            required: ['statements', 'cases', 'heldStatements', 'heldCases'],
+            properties: { statements: { type: 'integer' }, cases: { type: 'integer' }, heldStatements: { type: 'integer' }, heldCases: { type: 'integer' } },
+          },
+        },
+      },
+    },
+    async (request) => applyRetention(requestContext(request, deps)),
+  );
 }
