@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { createContext, createDb, defaultConfig, generateDemo, loadDemo, LOCAL_OPERATOR, type Store } from '@casegraph/core';
 import { describeMachine, printTable } from './machine.js';
+import { freshPostgres } from './postgres.js';
 
 /** Runs the ingest benchmark: `npm run bench -- ingest [--entities N] [--seed S] [--stores pglite,postgres]`. */
 export async function run(args: string[]): Promise<void> {
@@ -32,7 +32,7 @@ export async function run(args: string[]): Promise<void> {
       stores.push(['PGlite (embedded)', async () => ({ store: await createDb({ dataDir: join(work, 'store') }), cleanup: async () => undefined })]);
     }
     const url = process.env.DATABASE_URL;
-    if (wanted.has('postgres') && url !== undefined && url !== '') stores.push(['PostgreSQL', () => freshPostgres(url)]);
+    if (wanted.has('postgres') && url !== undefined && url !== '') stores.push(['PostgreSQL', () => freshPostgres(url, 'ingest')]);
     if (stores.length === 0) throw new Error('no store to load: --stores lists pglite and/or postgres (postgres needs DATABASE_URL)');
     for (const [label, open] of stores) {
       const { store, cleanup } = await open();
@@ -57,25 +57,4 @@ export async function run(args: string[]): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-async function freshPostgres(url: string): Promise<{ store: Store; cleanup: () => Promise<void> }> {
-  const name = `casegraph_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`drop database if exists ${name}`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  const store = await createDb({ databaseUrl: target.toString() });
-  return {
-    store,
-    cleanup: async () => {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`drop database if exists ${name}`);
-      await client.end();
-    },
-  };
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { checkpointAuditLog, createContext, expireUnlocks, LOCAL_OPERATOR, type AuditKeys } from '@casegraph/core';
+import { applyRetention, checkpointAuditLog, createContext, expireUnlocks, LOCAL_OPERATOR, type AuditKeys } from '@casegraph/core';
 import { buildApp, type BuildAppOptions } from './build-app.js';
 
 /** A listening server. */
@@ -9,12 +9,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** How often housekeeping runs: sign a checkpoint of the audit log when it grew, expire unlocks. */
+/** How often housekeeping runs: expire unlocks, apply retention once a day, sign a checkpoint of the audit log when it grew. */
 const HOUSEKEEPING_MS = 60_000;
 
 /**
- * Builds the app and listens: the only place that opens a port. With `keys`, the server signs a
- * checkpoint of the audit log every minute in which it grew, and on close.
+ * Builds the app and listens: the only place that opens a port. Housekeeping expires unlocks
+ * every minute and applies retention daily; with `keys`, the server also signs a checkpoint of
+ * the audit log every minute in which it grew, and on close.
  * @example const server = await startServer({ store, config, host: '127.0.0.1', port: 8080 });
  */
 export async function startServer(options: BuildAppOptions & { host: string; port: number; keys?: AuditKeys }): Promise<RunningServer> {
@@ -30,8 +31,14 @@ export async function startServer(options: BuildAppOptions & { host: string; por
     purpose: { caseId: null, code: 'administration', justification: 'housekeeping' },
   });
   let signedSize = -1;
+  let retainedOn = '';
   const housekeeping = async () => {
     await expireUnlocks(ctx);
+    const today = new Date().toISOString().slice(0, 10);
+    if (retainedOn !== today) {
+      await applyRetention(ctx);
+      retainedOn = today;
+    }
     if (options.keys === undefined) return;
     const head = await options.store.db.selectFrom('audit_head').select('size').where('id', '=', 1).executeTakeFirst();
     if (head !== undefined && Number(head.size) !== signedSize) signedSize = (await checkpointAuditLog(ctx, options.keys)).treeSize;
