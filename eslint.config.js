@@ -60,6 +60,10 @@ export default tseslint.config(
       globals: { ...globals.browser },
       parserOptions: { project: ['./packages/web/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
     },
+  },
+  {
+    // The app talks only to the API; its tests may use the server's test support and core's helpers.
+    files: ['packages/web/src/**/*.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,5 +1,8 @@
 /** Typed helpers for the casegraph HTTP API. Every helper resolves to a result; none throws. */
 
+import { sessionEnded, type Me } from './session';
+import { getWorkingContext } from './working-context';
+
 /** A purpose a user can state for their work, as listed by the server. */
 export interface Purpose {
   code: string;
@@ -96,4 +99,165 @@ export function getHealth(signal?: AbortSignal): Promise<ApiResult<Health>> {
 /** Lists the purposes a user may state: `GET /api/purposes`. */
 export function listPurposes(signal?: AbortSignal): Promise<ApiResult<Purpose[]>> {
   return getJson('/api/purposes', checkPurposes, { signal });
+}
+
+/** What a request sends: a JSON body, and whether to state the working context in headers. */
+interface RequestOptions {
+  method?: 'GET' | 'POST' | 'DELETE';
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+  /** Routes that read personal data take the case, purpose and justification from the working context. */
+  withContext?: boolean;
+  /** A 401 here means "wrong credentials", not "session ended" (the sign-in calls). */
+  signingIn?: boolean;
+}
+
+/** The working-context headers the server expects on reads of personal data. */
+export function contextHeaders(): Record<string, string> {
+  const context = getWorkingContext();
+  if (context === null) return {};
+  const headers: Record<string, string> = {
+    'casegraph-purpose': encodeURIComponent(context.purposeCode),
+    'casegraph-justification': encodeURIComponent(context.justification),
+  };
+  if (context.caseId) headers['casegraph-case'] = encodeURIComponent(context.caseId);
+  return headers;
+}
+
+/** Calls the API; a 401 outside sign-in ends the session in the app. */
+export async function callApi<T>(path: string, check: Check<T>, options: RequestOptions = {}): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { accept: 'application/json', ...(options.withContext ? contextHeaders() : {}) };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: options.method ?? 'GET',
+      headers,
+      credentials: 'same-origin',
+      signal: options.signal,
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+  } catch {
+    return { ok: false, error: { kind: 'network', message: 'The casegraph server could not be reached.' } };
+  }
+  const body = response.status === 204 ? null : await readJson(response);
+  if (!response.ok) {
+    if (response.status === 401 && !options.signingIn) sessionEnded();
+    const detail = errorMessage(body);
+    return { ok: false, error: { kind: 'http', status: response.status, message: detail ?? `The server answered ${response.status}.` } };
+  }
+  const data = check(body);
+  if (data === undefined) return { ok: false, error: { kind: 'invalid', message: `The server sent an unexpected answer to ${path}.` } };
+  return { ok: true, data };
+}
+
+const anything: Check<null> = () => null;
+
+/** How to sign in here: the use banner, and single sign-on if configured. */
+export interface AuthOptions {
+  banner: string;
+  oidc: { label: string; startUrl: string } | null;
+}
+
+/** The password step's answer: a challenge, and on first sign-in the secret to enrol. */
+export interface PasswordStep {
+  challenge: string;
+  secondFactor: 'totp' | 'enrol-totp';
+  totpSecret?: string;
+  totpUri?: string;
+  banner: string;
+}
+
+export function getAuthOptions(signal?: AbortSignal): Promise<ApiResult<AuthOptions>> {
+  return callApi(
+    '/api/auth/options',
+    (b) => (isRecord(b) && typeof b.banner === 'string' ? { banner: b.banner, oidc: isRecord(b.oidc) ? (b.oidc as AuthOptions['oidc']) : null } : undefined),
+    { signal },
+  );
+}
+
+/** Who is signed in, or a 401 error. */
+export function getMe(signal?: AbortSignal): Promise<ApiResult<Me>> {
+  return callApi('/api/auth/me', (b) => (isRecord(b) && typeof b.userId === 'string' && Array.isArray(b.roles) ? (b as unknown as Me) : undefined), { signal, signingIn: true });
+}
+
+/** Step one: username and password. */
+export function signInWithPassword(username: string, password: string): Promise<ApiResult<PasswordStep>> {
+  return callApi(
+    '/api/auth/sign-in',
+    (b) => (isRecord(b) && typeof b.challenge === 'string' ? (b as unknown as PasswordStep) : undefined),
+    { method: 'POST', body: { username, password }, signingIn: true },
+  );
+}
+
+/** Step two: the code, with the banner acknowledged; sets the session cookie. */
+export function completeSignIn(challenge: string, code: string, acknowledgeBanner: boolean): Promise<ApiResult<{ user: { username: string; displayName: string } }>> {
+  return callApi(
+    '/api/auth/second-factor',
+    (b) => (isRecord(b) && isRecord(b.user) ? (b as unknown as { user: { username: string; displayName: string } }) : undefined),
+    { method: 'POST', body: { challenge, code, acknowledgeBanner }, signingIn: true },
+  );
+}
+
+/** Ends the session. */
+export function signOut(): Promise<ApiResult<null>> {
+  return callApi('/api/auth/sign-out', anything, { method: 'POST', signingIn: true });
+}
+
+/** One access record of an oversight report. */
+export interface AccessRecord {
+  seq: string;
+  at: string;
+  actorId: string;
+  username: string | null;
+  action: string;
+  category: string;
+  caseId: string | null;
+  purpose: string | null;
+  justification: string | null;
+  outcome: string;
+  terms: string | null;
+}
+
+const checkRecords: Check<AccessRecord[]> = (b) => (isRecord(b) && Array.isArray(b.records) ? (b.records as AccessRecord[]) : undefined);
+
+export function getSubjectLookups(subject: string): Promise<ApiResult<AccessRecord[]>> {
+  return callApi(`/api/oversight/lookups?subject=${encodeURIComponent(subject)}`, checkRecords, { withContext: true });
+}
+
+export function getUserActivity(username: string): Promise<ApiResult<AccessRecord[]>> {
+  return callApi(`/api/oversight/activity?username=${encodeURIComponent(username)}`, checkRecords, { withContext: true });
+}
+
+/** An item of the review queue. */
+export interface Anomaly {
+  id: string;
+  kind: string;
+  actorId: string;
+  username: string | null;
+  hour: string;
+  reads: number;
+  detail: string;
+  signedOff: { by: string; at: string; note: string } | null;
+}
+
+export function getReviewQueue(signal?: AbortSignal): Promise<ApiResult<Anomaly[]>> {
+  return callApi('/api/oversight/review-queue', (b) => (isRecord(b) && Array.isArray(b.anomalies) ? (b.anomalies as Anomaly[]) : undefined), { signal, withContext: true });
+}
+
+export function signOffAnomaly(anomalyId: string, note: string): Promise<ApiResult<null>> {
+  return callApi('/api/oversight/review-queue/sign-off', anything, { method: 'POST', body: { anomalyId, note }, withContext: true });
+}
+
+/** Whether the audit log verifies against its signed checkpoints. */
+export interface AuditStatus {
+  verified: boolean;
+  events: number;
+  root: string;
+  checkpointsChecked: number;
+  problems: Array<{ kind: string; message: string }>;
+}
+
+export function getAuditStatus(signal?: AbortSignal): Promise<ApiResult<AuditStatus>> {
+  return callApi('/api/oversight/audit-status', (b) => (isRecord(b) && typeof b.verified === 'boolean' ? (b as unknown as AuditStatus) : undefined), { signal });
 }

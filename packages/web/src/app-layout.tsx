@@ -4,6 +4,7 @@ import { HealthStatus, ServerDownBadge, useServerHealth } from './health-status'
 import { BrandMark } from './icons';
 import { Link } from './link';
 import { PrimaryNav } from './primary-nav';
+import { UserMenu } from './user-menu';
 import { homePath } from './router';
 import type { SectionId } from './router';
 
@@ -24,6 +25,7 @@ export function AppLayout({ current, children }: { current: SectionId | undefine
             </Link>
             <PrimaryNav current={current} />
             <ServerDownBadge health={health} />
+            <UserMenu />
           </div>
         </header>
         <ContextBar />

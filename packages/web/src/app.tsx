@@ -1,5 +1,8 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { getMe } from './api';
 import { AppLayout } from './app-layout';
+import { setChecking, setSignedIn, setSignedOut, setUnreachable, useSession } from './session';
+import { SignInPage } from './sign-in-page';
 import { CasesPage } from './pages/cases-page';
 import { GraphPage } from './pages/graph-page';
 import { NotFoundPage } from './pages/not-found-page';
@@ -9,8 +12,53 @@ import { SearchPage } from './pages/search-page';
 import { homePath, matchRoute, navigate, usePathname } from './router';
 import type { Route } from './router';
 
-/** The whole app: picks the page for the current address and wraps it in the shell. */
+/** The whole app: the sign-in page until a session exists, then the page for the current address in the shell. */
 export function App() {
+  const session = useSession();
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    const controller = new AbortController();
+    void getMe(controller.signal).then((result) => {
+      if (controller.signal.aborted) return;
+      if (result.ok) setSignedIn(result.data);
+      else if (result.error.kind === 'network') setUnreachable(result.error.message);
+      else setSignedOut();
+    });
+    return () => controller.abort();
+  }, [attempt]);
+  if (session.status === 'checking') {
+    return (
+      <p className="sign-in__checking" role="status">
+        Checking your session…
+      </p>
+    );
+  }
+  if (session.status === 'unreachable') {
+    return (
+      <main className="sign-in" id="main">
+        <div className="sign-in__card health" data-health="error" role="alert">
+          <p>
+            <strong>Cannot reach the casegraph API.</strong> {session.message}
+          </p>
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={() => {
+              setChecking();
+              setAttempt((n) => n + 1);
+            }}
+          >
+            Try again
+          </button>
+        </div>
+      </main>
+    );
+  }
+  if (session.status === 'signed-out') return <SignInPage message={session.message} />;
+  return <SignedInApp />;
+}
+
+function SignedInApp() {
   const pathname = usePathname();
   const atRoot = pathname === '/' || pathname === '';
 

@@ -63,6 +63,11 @@ export function setWorkingContext(context: WorkingContext | null): void {
   for (const listener of listeners) listener();
 }
 
+/** The working context outside React (for API calls). */
+export function getWorkingContext(): WorkingContext | null {
+  return snapshot();
+}
+
 /** The current working context, or `null` when the user has not stated a case and purpose. */
 export function useWorkingContext(): WorkingContext | null {
   return useSyncExternalStore(subscribe, snapshot);

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { base32Decode, totpCode, totpStep } from '@casegraph/core';
 
 /** The web package folder, its build output, and where browser tests leave screenshots. */
 export const webRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -89,4 +90,15 @@ export async function saveScreenshot(page: Page, name: string, options: { fullPa
   const path = join(screenshotDir, name);
   await page.screenshot({ path, fullPage: options.fullPage ?? false });
   return path;
+}
+
+/** Signs a user in through the API in a browser context (its cookies are the browser's), enrolling TOTP on first use. */
+export async function signInThroughApi(context: BrowserContext, baseUrl: string, user: { username: string; password: string }): Promise<void> {
+  const step = await context.request.post(`${baseUrl}/api/auth/sign-in`, { data: { username: user.username, password: user.password } });
+  if (!step.ok()) throw new Error(`sign-in of ${user.username} refused: ${step.status()} ${await step.text()}`);
+  const { challenge, totpSecret } = (await step.json()) as { challenge: string; totpSecret?: string };
+  if (totpSecret === undefined) throw new Error(`${user.username} has signed in before: use a fresh test user`);
+  const code = totpCode(base32Decode(totpSecret), totpStep(new Date()));
+  const done = await context.request.post(`${baseUrl}/api/auth/second-factor`, { data: { challenge, code, acknowledgeBanner: true } });
+  if (!done.ok()) throw new Error(`second factor of ${user.username} refused: ${done.status()} ${await done.text()}`);
 }

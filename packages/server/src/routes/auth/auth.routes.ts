@@ -131,9 +131,11 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
         response: {
           200: {
             type: 'object',
-            required: ['userId', 'roles', 'organisation', 'compartments'],
+            required: ['userId', 'username', 'displayName', 'roles', 'organisation', 'compartments'],
             properties: {
               userId: { type: 'string' },
+              username: { type: 'string' },
+              displayName: { type: 'string' },
               sessionId: { type: ['string', 'null'] },
               roles: { type: 'array', items: { type: 'string' } },
               organisation: { type: 'string' },
@@ -143,7 +145,10 @@ export function authRoutes(app: FastifyInstance, deps: AppDeps): void {
         },
       },
     },
-    async (request) => request.actor,
+    async (request) => {
+      const user = await deps.store.db.selectFrom('users').select(['username', 'display_name']).where('id', '=', request.actor.userId).executeTakeFirstOrThrow();
+      return { ...request.actor, username: user.username, displayName: user.display_name };
+    },
   );
 
   app.post(
