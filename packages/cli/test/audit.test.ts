@@ -25,7 +25,7 @@ describe('casegraph audit', () => {
 
     const good = await runCli(['audit', 'verify', '--data', data, '--checkpoint', checkpoint]);
     expect(good.code, good.stderr).toBe(0);
-    expect(good.stdout).toMatch(/^Audit log verified: \d+ events, 2 signed checkpoint\(s\) match, root \S{44}\n$/);
+    expect(good.stdout).toMatch(/^Audit log verified: \d+ events, 2 signed checkpoint\(s\) match, 0 consistency and \d+ inclusion proof\(s\) hold, root \S{44}\n$/);
 
     // Someone with access to the files edits an event behind the application's back.
     const store = await createDb({ dataDir: data });

@@ -58,7 +58,9 @@ export function registerAuditCommands(program: Command): void {
         for (const problem of report.problems.slice(0, 20)) process.stderr.write(`  ${problem.kind}: ${problem.message}\n`);
         throw new Error(`the audit log fails verification: ${report.problems.length} problem(s) in ${report.events} events`);
       }
-      process.stdout.write(`Audit log verified: ${report.events} events, ${report.checkpointsChecked} signed checkpoint(s) match, root ${report.root}\n`);
+      process.stdout.write(
+        `Audit log verified: ${report.events} events, ${report.checkpointsChecked} signed checkpoint(s) match, ${report.consistencyProofs} consistency and ${report.inclusionProofs} inclusion proof(s) hold, root ${report.root}\n`,
+      );
     } finally {
       await store.close();
     }

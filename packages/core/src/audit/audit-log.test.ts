@@ -88,6 +88,8 @@ describe.each(dialects())('the audit log on %s', (dialect) => {
     expect(report.problems).toEqual([]);
     expect(report.events).toBe(total);
     expect(report.checkpointsChecked).toBeGreaterThanOrEqual(4);
+    expect(report.consistencyProofs).toBeGreaterThanOrEqual(3);
+    expect(report.inclusionProofs).toBeGreaterThan(30);
   });
 
   it('an exported checkpoint signed by another key, or edited, is refused', async () => {

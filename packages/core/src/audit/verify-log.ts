@@ -3,7 +3,7 @@ import type { Ctx } from '../context/context.js';
 import type { Database } from '../store/schema.js';
 import type { AuditKeys } from './keys.js';
 import { eventLeafHash, lockHead, readEventsInOrder } from './leaf.js';
-import { CheckpointError, MerkleFrontier, signCheckpoint, verifyCheckpoint } from './merkle/index.js';
+import { CheckpointError, consistencyProof, inclusionProof, MerkleFrontier, signCheckpoint, verifyCheckpoint, verifyConsistency, verifyInclusion } from './merkle/index.js';
 import { recordEvent } from './record-event.js';
 
 /** The origin line of this deployment's checkpoints. */
@@ -48,8 +48,15 @@ export interface VerifyReport {
   events: number;
   root: string;
   checkpointsChecked: number;
+  /** RFC 9162 proofs made from the events and verified: consistency between successive signed checkpoints, inclusion of sampled events in the newest. */
+  consistencyProofs: number;
+  inclusionProofs: number;
   problems: VerifyProblem[];
 }
+
+/** Above this many events the proofs are skipped (the recomputed roots already decide); leaf hashes take 32 bytes each. */
+const MAX_PROOF_EVENTS = 5_000_000;
+const INCLUSION_SAMPLES = 64;
 
 /**
  * Recomputes the audit tree from every stored event and checks it: sequence numbers run 1..n with
@@ -91,6 +98,7 @@ export async function verifyAuditLog(
     }
   }
   const frontier = new MerkleFrontier();
+  const leaves: Buffer[] = [];
   const check = () => {
     for (const expected of wanted.get(frontier.size) ?? []) {
       const root = frontier.root().toString('base64');
@@ -108,7 +116,9 @@ export async function verifyAuditLog(
       expectedSeq = seq;
     }
     expectedSeq++;
-    frontier.append(eventLeafHash(row));
+    const leaf = eventLeafHash(row);
+    frontier.append(leaf);
+    if (leaves.length < MAX_PROOF_EVENTS) leaves.push(leaf);
     check();
     if (frontier.size % 10_000 === 0) input.onProgress?.(frontier.size);
   }
@@ -123,5 +133,43 @@ export async function verifyAuditLog(
       problems.push({ kind: 'head', message: `the audit head (size ${head.size}) does not match the events (size ${frontier.size})` });
     }
   }
-  return { events: frontier.size, root: frontier.root().toString('base64'), checkpointsChecked: stored.length + (input.externalCheckpoints?.length ?? 0), problems };
+  // Proofs as an outside auditor would ask for them: each signed checkpoint is consistent with the
+  // next, and sampled events are included in the newest.
+  let consistencyProofs = 0;
+  let inclusionProofs = 0;
+  if (leaves.length === frontier.size && problems.length === 0) {
+    const signed = [...wanted.entries()].filter(([size]) => size > 0 && size <= leaves.length).sort(([a], [b]) => a - b);
+    for (let i = 1; i < signed.length; i++) {
+      const [size1, [first]] = signed[i - 1] as [number, Array<{ root: string }>];
+      const [size2, [second]] = signed[i] as [number, Array<{ root: string }>];
+      try {
+        verifyConsistency({ size1, size2, root1: Buffer.from(first?.root ?? '', 'base64'), root2: Buffer.from(second?.root ?? '', 'base64'), proof: consistencyProof(leaves.slice(0, size2), size1) });
+        consistencyProofs++;
+      } catch (error) {
+        problems.push({ kind: 'checkpoint', message: `checkpoints at ${size1} and ${size2} are not consistent: ${(error as Error).message}` });
+      }
+    }
+    const newest = signed.at(-1);
+    if (newest !== undefined) {
+      const [size, [entry]] = newest;
+      const tree = leaves.slice(0, size);
+      const step = Math.max(1, Math.floor(size / INCLUSION_SAMPLES));
+      for (let index = 0; index < size; index += step) {
+        try {
+          verifyInclusion({ leafIndex: index, treeSize: size, leafHash: tree[index] as Buffer, proof: inclusionProof(tree, index), root: Buffer.from(entry?.root ?? '', 'base64') });
+          inclusionProofs++;
+        } catch (error) {
+          problems.push({ kind: 'leaf', message: `event ${index + 1} is not included in the checkpoint at ${size}: ${(error as Error).message}` });
+        }
+      }
+    }
+  }
+  return {
+    events: frontier.size,
+    root: frontier.root().toString('base64'),
+    checkpointsChecked: stored.length + (input.externalCheckpoints?.length ?? 0),
+    consistencyProofs,
+    inclusionProofs,
+    problems,
+  };
 }
