@@ -4,8 +4,15 @@ export interface Progress {
   finish(message?: string): void;
 }
 
+/** How often plain progress lines are written when stderr is not a terminal (CASEGRAPH_PROGRESS_MS, default 5 s). */
+function plainInterval(): number {
+  const value = Number(process.env.CASEGRAPH_PROGRESS_MS);
+  return Number.isFinite(value) && value > 0 ? value : 5000;
+}
+
 /** A progress reporter for `label` writing to stderr. */
 export function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+  const every = plainInterval();
   const started = Date.now();
   let lastPlain = 0;
   let lastDraw = 0;
@@ -27,7 +34,7 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
         const width = 24;
         const bar = fraction === undefined ? '' : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '.')}] `;
         stream.write(`\r\u001b[2K${bar}${parts.join('  ')}`);
-      } else if (done !== lastPlainDone && (now - lastPlain >= 5000 || (total !== undefined && done >= total))) {
+      } else if (done !== lastPlainDone && (now - lastPlain >= every || (total !== undefined && done >= total))) {
         lastPlain = now;
         lastPlainDone = done;
         stream.write(`${line(done, total).parts.join(', ')}\n`);

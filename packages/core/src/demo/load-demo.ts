@@ -88,7 +88,7 @@ export async function loadDemo(
         input.onProgress?.({ done, total });
       },
     });
-    done = before + summary.rows;
+    done = before + summary.rows + summary.resumedRows;
     statements += summary.inserted;
     failedRows += summary.failedRows;
   }

@@ -1,25 +1,32 @@
-import { createReadStream } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { Ctx } from '../context/context.js';
-import { runWithPurpose } from '../context/purpose.js';
+import { recordDenial, requirePurpose, runWithPurpose } from '../context/purpose.js';
 import { insertStatements, type SourcedEntity } from '../entities/write-entities.js';
 import { checkEntity, describeProblem } from '../entities/check-entity.js';
 import { Invalid } from '../errors.js';
 import { getSource } from '../sources/register-source.js';
 import type { Mapping, MappingQuery } from './mapping.js';
-import { mapRow } from './map-row.js';
-import { readCsvRows, readJsonLines } from './read-rows.js';
+import { mapRow, type RowProblem } from './map-row.js';
+import { detectFormat, readCsvRows, readJsonArray, readJsonLines, type RowItem } from './read-rows.js';
 
-/** A row that could not be imported, and why. */
+/** A row that could not be imported (or a value dropped from one), and why. */
 export interface RowFailure {
   file: string;
   row: number;
+  /** The column(s) the failing value came from, when known. */
+  column: string | null;
   reason: string;
 }
 
 /** What an import did. */
 export interface ImportSummary {
+  jobId: string;
+  /** Rows read in this run (a resumed run skips the rows committed before it stopped). */
   rows: number;
+  /** Rows already committed by an earlier, interrupted run of the same import. */
+  resumedRows: number;
   entities: number;
   statements: number;
   inserted: number;
@@ -36,89 +43,207 @@ export interface ImportProgress {
   statements: number;
 }
 
+/** How an import runs. */
+export interface ImportOptions {
+  sourceId: string;
+  mapping: Mapping;
+  mappingPath: string;
+  /** Read every query's rows from this file instead of the files the mapping names. */
+  dataFile?: string | undefined;
+  /** Stop at the first failed row (rows committed before it stay). */
+  strict?: boolean | undefined;
+  /** Stops the import between rows; the job is marked cancelled. */
+  signal?: AbortSignal | undefined;
+  onProgress?: ((p: ImportProgress) => void) | undefined;
+}
+
 const BATCH_ROWS = 1000;
 const MAX_KEPT_FAILURES = 1000;
 
+/** One file read through one query. */
+interface Part {
+  key: string;
+  query: MappingQuery;
+  path: string;
+}
+
 /**
- * Streams the files a mapping names through it into statements of a registered source.
- * Rows are written in batches, each batch and its audit event in one transaction; a row that
- * fails is reported and skipped.
+ * Streams the files a mapping names (or `dataFile`) through it into statements of a registered
+ * source. Rows are written in batches; each batch, its audit event and the job's progress commit
+ * together, so an import killed at any moment and started again resumes after the last committed
+ * row, losing none and doubling none (statement ids are content hashes besides). A failed row is
+ * reported with its row number, column and reason, and skipped unless `strict`.
  */
-export async function importMapped(
-  ctx: Ctx,
-  input: { sourceId: string; mapping: Mapping; mappingPath: string; onProgress?: (p: ImportProgress) => void },
-): Promise<ImportSummary> {
+export async function importMapped(ctx: Ctx, input: ImportOptions): Promise<ImportSummary> {
+  // Refused before anything is read or a job is opened; the refusal is recorded.
+  try {
+    requirePurpose(ctx);
+  } catch (error) {
+    await recordDenial(ctx, { action: 'import.batch', category: 'collection' }, error);
+    throw error;
+  }
   await getSource(ctx.db, input.sourceId);
-  const summary: ImportSummary = { rows: 0, entities: 0, statements: 0, inserted: 0, failures: [], failedRows: 0, problems: 0 };
-  const fail = (failure: RowFailure) => {
-    summary.failedRows++;
+  const parts = importParts(input);
+  const fingerprint = fingerprintOf(input, parts);
+  const job = await openJob(ctx, input, fingerprint);
+  const summary: ImportSummary = { jobId: job.id, rows: 0, resumedRows: 0, entities: 0, statements: 0, inserted: 0, failures: [], failedRows: 0, problems: 0 };
+  const note = (failure: RowFailure) => {
     if (summary.failures.length < MAX_KEPT_FAILURES) summary.failures.push(failure);
   };
-  for (const dataset of input.mapping.datasets) {
-    for (const query of dataset.queries) {
-      for (const { path, format } of queryFiles(query, input.mappingPath)) {
-        const file = basename(path);
-        const rows = format === 'csv' ? readCsvRows(createReadStream(path)) : readJsonLines(createReadStream(path));
-        let batch: SourcedEntity[] = [];
-        let batchRows = 0;
-        const flush = async () => {
-          if (batch.length === 0) return;
-          const entities = batch;
-          batch = [];
-          batchRows = 0;
-          const written = await runWithPurpose(ctx, { action: 'import.batch', category: 'collection' }, async (tx) => {
-            const source = await getSource(tx.db, input.sourceId);
-            const result = await insertStatements(tx, source, entities);
-            return { value: result, objectIds: [input.sourceId], detail: { source: input.sourceId, file, ...result } };
-          });
-          summary.entities += written.entities;
-          summary.statements += written.statements;
-          summary.inserted += written.inserted;
-          input.onProgress?.({ rows: summary.rows, statements: summary.statements });
+  try {
+    for (const part of parts) {
+      const done = job.progress[part.key] ?? 0;
+      summary.resumedRows += done;
+      const file = basename(part.path);
+      let batch: SourcedEntity[] = [];
+      let lastRow = done;
+      let batchRows = 0;
+      const flush = async () => {
+        if (batchRows === 0) return;
+        const entities = batch;
+        const through = lastRow;
+        batch = [];
+        batchRows = 0;
+        const written = await runWithPurpose(ctx, { action: 'import.batch', category: 'collection' }, async (tx) => {
+          const source = await getSource(tx.db, input.sourceId);
+          const result = await insertStatements(tx, source, entities);
+          job.progress[part.key] = through;
+          await tx.db.updateTable('import_jobs').set({ progress: JSON.stringify(job.progress) }).where('id', '=', job.id).execute();
+          return { value: result, objectIds: [input.sourceId, job.id], detail: { source: input.sourceId, file, throughRow: through, ...result } };
+        });
+        summary.entities += written.entities;
+        summary.statements += written.statements;
+        summary.inserted += written.inserted;
+        input.onProgress?.({ rows: summary.resumedRows + summary.rows, statements: summary.statements });
+      };
+      for await (const item of readPart(part)) {
+        if (item.rowNumber <= done) continue;
+        if (input.signal?.aborted) throw new ImportCancelled();
+        summary.rows++;
+        lastRow = item.rowNumber;
+        batchRows++;
+        const rowFailed = (failure: RowFailure) => {
+          summary.failedRows++;
+          note(failure);
+          if (input.strict) throw new Invalid(`${failure.file} row ${failure.row}${failure.column ? `, column ${failure.column}` : ''}: ${failure.reason} (--strict stops at the first failed row)`);
         };
-        for await (const item of rows) {
-          summary.rows++;
-          if ('error' in item) {
-            fail({ file, row: item.rowNumber, reason: item.error });
-            continue;
-          }
-          const mapped = mapRow(query, item.row, { rowNumber: item.rowNumber });
+        if ('error' in item) {
+          rowFailed({ file, row: item.rowNumber, column: null, reason: item.error });
+        } else {
+          const mapped = mapRow(part.query, item.row, { rowNumber: item.rowNumber });
           for (const problem of mapped.problems) {
             summary.problems++;
-            if (summary.failures.length < MAX_KEPT_FAILURES) summary.failures.push({ file, row: item.rowNumber, reason: problem.message });
+            note({ file, row: item.rowNumber, column: columnOf(part.query, problem), reason: problem.message });
           }
           const rowEntities: SourcedEntity[] = [];
-          let rowFailed = false;
+          let failed = false;
           for (const entity of mapped.entities) {
             const origin = entity.keyValues.join('|');
             const candidate: SourcedEntity = { id: entity.id, schema: entity.schema, properties: entity.properties, origin: origin === '' ? entity.id : origin };
             const problem = checkEntity(candidate).problems[0];
             if (problem !== undefined) {
-              fail({ file, row: item.rowNumber, reason: describeProblem(problem) });
-              rowFailed = true;
+              rowFailed({ file, row: item.rowNumber, column: null, reason: describeProblem(problem) });
+              failed = true;
               break;
             }
             rowEntities.push(candidate);
           }
-          if (rowFailed) continue;
-          batch.push(...rowEntities);
-          if (++batchRows >= BATCH_ROWS) await flush();
+          // A row is written whole or not at all.
+          if (!failed) batch.push(...rowEntities);
         }
-        await flush();
+        if (batchRows >= BATCH_ROWS) await flush();
       }
+      await flush();
     }
+  } catch (error) {
+    const status = error instanceof ImportCancelled ? 'cancelled' : 'failed';
+    await finishJob(ctx, job.id, status, summary);
+    if (error instanceof ImportCancelled) throw new Invalid(`import ${job.id} was cancelled after ${summary.resumedRows + summary.rows} rows; start it again to resume`);
+    throw error;
   }
+  await finishJob(ctx, job.id, 'done', summary);
   return summary;
 }
 
-function queryFiles(query: MappingQuery, mappingPath: string): Array<{ path: string; format: 'csv' | 'jsonl' }> {
+class ImportCancelled extends Error {}
+
+function importParts(input: ImportOptions): Part[] {
+  const parts: Part[] = [];
+  for (const dataset of input.mapping.datasets) {
+    for (const query of dataset.queries) {
+      const paths = input.dataFile !== undefined ? [resolve(input.dataFile)] : queryFiles(query, input.mappingPath);
+      for (const path of paths) parts.push({ key: `${query.dataset}[${query.index}]:${basename(path)}`, query, path });
+    }
+  }
+  return parts;
+}
+
+function readPart(part: Part): AsyncGenerator<RowItem> {
+  const format = detectFormat(part.path);
+  const stream = createReadStream(part.path);
+  if (format === 'csv') return readCsvRows(stream);
+  if (format === 'json') return readJsonArray(stream);
+  return readJsonLines(stream);
+}
+
+/** The same source, mapping and files (by path, size and modification time) make the same import. */
+function fingerprintOf(input: ImportOptions, parts: Part[]): string {
+  const hash = createHash('sha256').update(input.sourceId).update('\0').update(JSON.stringify(input.mapping));
+  for (const part of parts) {
+    let stat;
+    try {
+      stat = statSync(part.path);
+    } catch {
+      throw new Invalid(`cannot read ${part.path}: no such file`);
+    }
+    if (!stat.isFile()) throw new Invalid(`${part.path} is not a file`);
+    hash.update('\0').update(part.key).update(String(stat.size)).update(String(stat.mtimeMs));
+  }
+  return hash.digest('hex');
+}
+
+async function openJob(ctx: Ctx, input: ImportOptions, fingerprint: string): Promise<{ id: string; progress: Record<string, number> }> {
+  const running = await ctx.db
+    .selectFrom('import_jobs')
+    .select(['id', 'progress'])
+    .where('fingerprint', '=', fingerprint)
+    .where('status', '=', 'running')
+    .orderBy('started_at', 'desc')
+    .executeTakeFirst();
+  if (running !== undefined) return { id: running.id, progress: { ...running.progress } };
+  const id = randomUUID();
+  const description = `${input.sourceId} <- ${basename(input.mappingPath)}${input.dataFile ? ` + ${basename(input.dataFile)}` : ''}`;
+  await ctx.db
+    .insertInto('import_jobs')
+    .values({ id, source_id: input.sourceId, fingerprint, description, status: 'running', started_by: ctx.actor.userId, started_at: ctx.now(), progress: '{}' })
+    .execute();
+  return { id, progress: {} };
+}
+
+async function finishJob(ctx: Ctx, jobId: string, status: 'done' | 'failed' | 'cancelled', summary: ImportSummary): Promise<void> {
+  const { failures: _failures, ...counts } = summary;
+  await ctx.db
+    .updateTable('import_jobs')
+    .set({ status, finished_at: ctx.now(), summary: JSON.stringify(counts) })
+    .where('id', '=', jobId)
+    .execute();
+}
+
+/** The column(s) a mapping problem's value came from. */
+function columnOf(query: MappingQuery, problem: RowProblem): string | null {
+  const entity = query.entities.find((e) => e.name === problem.entity);
+  if (entity === undefined) return null;
+  if (problem.property === null) return entity.keys.length > 0 ? entity.keys.join('|') : entity.idColumn;
+  const spec = entity.properties.find((p) => p.property === problem.property);
+  if (spec === undefined || spec.value.kind === 'entity') return null;
+  return spec.value.columns.length > 0 ? spec.value.columns.join('|') : null;
+}
+
+function queryFiles(query: MappingQuery, mappingPath: string): string[] {
   const base = dirname(mappingPath);
-  const files = [
-    ...query.source.csvUrls.map((url) => ({ path: resolve(base, url), format: 'csv' as const })),
-    ...query.source.jsonUrls.map((url) => ({ path: resolve(base, url), format: 'jsonl' as const })),
-  ];
+  const files = [...query.source.csvUrls, ...query.source.jsonUrls].map((url) => resolve(base, url));
   if (files.length === 0) {
-    throw new Invalid(`mapping ${basename(mappingPath)}: query ${query.dataset}[${query.index}] names no csv_url or json_url to read`);
+    throw new Invalid(`mapping ${basename(mappingPath)}: query ${query.dataset}[${query.index}] names no csv_url or json_url to read; give the data file`);
   }
   return files;
 }

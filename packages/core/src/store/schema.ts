@@ -121,6 +121,20 @@ export interface LegalHoldsTable {
   released_at: Timestamp | null;
 }
 
+/** An import and how far it got; `progress` maps each file part to the rows committed. */
+export interface ImportJobsTable {
+  id: string;
+  source_id: string;
+  fingerprint: string;
+  description: string;
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  started_by: string;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  progress: ColumnType<Record<string, number>, string, string>;
+  summary: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+}
+
 /** Oversight sign-offs of review-queue items. */
 export interface AnomalyReviewsTable {
   id: string;
@@ -211,6 +225,7 @@ export interface Database {
   legal_holds: LegalHoldsTable;
   audit_head: AuditHeadTable;
   anomaly_reviews: AnomalyReviewsTable;
+  import_jobs: ImportJobsTable;
   audit_checkpoints: AuditCheckpointsTable;
 }
 
