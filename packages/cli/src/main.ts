@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isCaseGraphError } from '@casegraph/core';
 import { registerAuditCommands } from './commands/audit.js';
-import { registerImportCommands } from './commands/import.js';
+import { registerExportCommands, registerImportCommands } from './commands/import.js';
 import { registerOversightCommands } from './commands/oversight.js';
 import { registerCaseCommands } from './commands/case.js';
 import { registerDemoCommands } from './commands/demo.js';
@@ -21,6 +21,7 @@ export function buildProgram(): Command {
   registerSourceCommands(program);
   registerCaseCommands(program);
   registerImportCommands(program);
+  registerExportCommands(program);
   registerAuditCommands(program);
   registerOversightCommands(program);
   for (const command of program.commands) command.exitOverride();

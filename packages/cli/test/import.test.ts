@@ -122,4 +122,36 @@ describe('casegraph import', () => {
     expect(afterKill.entities).toBe(35_000);
     expect(afterKill.jobs).toEqual([{ status: 'done' }]);
   }, 120_000);
+
+  it('exports FtM entities, and an import of the export gives back the same entities', async () => {
+    const first = join(root, 'store-roundtrip-a');
+    const second = join(root, 'store-roundtrip-b');
+    const csv = join(root, 'roundtrip.csv');
+    writeFileSync(csv, ['person_id,name,born,company,company_no', 'P1,Mira Novak,1980-02-03,Harbour Ltd,H1', 'P2,Tomas Berg,1975,Harbour Ltd,H1', 'P3,Ana Kovač,,Quay Holdings,Q7', ''].join('\n'));
+    await register(first, 'registry');
+    await register(second, 'copy');
+    expect((await runCli(['import', '--data', first, '--source', 'registry', '--mapping', mapping, csv])).code).toBe(0);
+    const exported = join(root, 'export.ftm.jsonl');
+    const out = await runCli(['export', '--data', first, '--format', 'ftm', '--out', exported]);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stderr).toMatch(/Exported 5 entities to /);
+    const lines = readFileSync(exported, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(JSON.parse(lines.find((l) => l.includes('Ana Kovač')) ?? '{}')).toMatchObject({ schema: 'Person', properties: { name: ['Ana Kovač'] } });
+
+    const imported = await runCli(['import', '--data', second, '--source', 'copy', exported]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stderr).toMatch(/Imported 5 rows .*: 5 entities/);
+    const again = await runCli(['export', '--data', second, '--format', 'ftm', '--out', join(root, 'again.ftm.jsonl')]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(join(root, 'again.ftm.jsonl'), 'utf8')).toBe(readFileSync(exported, 'utf8'));
+    const twice = await runCli(['import', '--data', second, '--source', 'copy', join(root, 'again.ftm.jsonl')]);
+    expect(twice.stderr).toMatch(/0 new statements/);
+
+    const nothing = await runCli(['import', '--data', second, '--source', 'copy', csv]);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toMatch(/give --mapping FILE\.yml, or an FtM entity stream/);
+    const wrong = await runCli(['export', '--data', second, '--format', 'xml']);
+    expect(wrong.stderr).toMatch(/unknown export format "xml"/);
+  });
 });

@@ -1,13 +1,13 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createContext, importMapped, LOCAL_OPERATOR, parseMapping, type ImportSummary, type Purpose, type RowFailure } from '@casegraph/core';
+import { createContext, exportFtm, importMapped, LOCAL_OPERATOR, parseMapping, type ImportSummary, type Mapping, type Purpose, type RowFailure } from '@casegraph/core';
 import { createProgress, formatDuration } from '../progress.js';
 import { loadConfig, openStore, storeFlags, type StoreFlags } from '../store-options.js';
 
 interface ImportFlags extends StoreFlags {
   source: string;
-  mapping: string;
+  mapping?: string;
   strict?: boolean;
   errors?: string;
   case?: string;
@@ -27,10 +27,10 @@ function writeErrorFile(path: string, failures: RowFailure[]): void {
   writeFileSync(path, lines.join('\n') + '\n');
 }
 
-/** The purpose an import runs under: the flags', or administration for the local operator. */
-function importPurpose(flags: ImportFlags): Purpose {
+/** The purpose an import or export runs under: the flags', or administration for the local operator. */
+function flagsPurpose(flags: { case?: string; purpose?: string; justification?: string }, what: string): Purpose {
   if (flags.purpose === undefined && flags.case === undefined && flags.justification === undefined) {
-    return { caseId: null, code: 'administration', justification: `import into ${flags.source}` };
+    return { caseId: null, code: 'administration', justification: what };
   }
   return { caseId: flags.case ?? null, code: flags.purpose ?? 'administration', justification: flags.justification ?? '' };
 }
@@ -40,10 +40,10 @@ export function registerImportCommands(program: Command): void {
   storeFlags(
     program
       .command('import')
-      .description('import rows through an FtM mapping into a registered source (resumes an interrupted import of the same files)')
-      .argument('[data]', 'data file (.csv, .json, .jsonl); by default the files the mapping names')
+      .description('import rows through an FtM mapping, or an FtM entity stream, into a registered source (resumes an interrupted import of the same files)')
+      .argument('[data]', 'data file (.csv, .json, .jsonl, or .ftm.json/.ftm.jsonl without a mapping); by default the files the mapping names')
       .requiredOption('--source <id>', 'the registered source the rows come from')
-      .requiredOption('--mapping <file>', 'FollowTheMoney mapping file (YAML)')
+      .option('--mapping <file>', 'FollowTheMoney mapping file (YAML); not needed for an FtM entity stream')
       .option('--strict', 'stop at the first row that fails')
       .option('--errors <file>', 'where to write failed rows (default: <data>.errors.csv when any fail)')
       .option('--case <id>', 'the case the import is for')
@@ -51,24 +51,30 @@ export function registerImportCommands(program: Command): void {
       .option('--justification <text>', 'why the data is imported'),
   ).action(async (data: string | undefined, flags: ImportFlags) => {
     const config = loadConfig(flags);
-    let text: string;
-    try {
-      text = readFileSync(flags.mapping, 'utf8');
-    } catch {
-      throw new Error(`cannot read the mapping file ${flags.mapping}`);
+    if (flags.mapping === undefined && (data === undefined || !/\.ftm\.jsonl?$/i.test(data))) {
+      throw new Error('give --mapping FILE.yml, or an FtM entity stream (a .ftm.json or .ftm.jsonl file) to import without one');
     }
-    // Mapping errors are found before the store is opened or any row is read.
-    const mapping = parseMapping(text, { fileName: basename(flags.mapping) });
+    let mapping: Mapping | undefined;
+    if (flags.mapping !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(flags.mapping, 'utf8');
+      } catch {
+        throw new Error(`cannot read the mapping file ${flags.mapping}`);
+      }
+      // Mapping errors are found before the store is opened or any row is read.
+      mapping = parseMapping(text, { fileName: basename(flags.mapping) });
+    }
     const store = await openStore(flags);
     const started = Date.now();
     const progress = createProgress('importing rows');
     let summary: ImportSummary;
     try {
-      const ctx = createContext({ db: store.db, actor: LOCAL_OPERATOR, config, purpose: importPurpose(flags) });
+      const ctx = createContext({ db: store.db, actor: LOCAL_OPERATOR, config, purpose: flagsPurpose(flags, `import into ${flags.source}`) });
       summary = await importMapped(ctx, {
         sourceId: flags.source,
         mapping,
-        mappingPath: resolve(flags.mapping),
+        mappingPath: flags.mapping === undefined ? undefined : resolve(flags.mapping),
         dataFile: data,
         strict: flags.strict === true,
         onProgress: (p) => progress.update(p.rows),
@@ -85,9 +91,58 @@ export function registerImportCommands(program: Command): void {
         `${summary.failedRows.toLocaleString('en')} rows failed, ${summary.problems.toLocaleString('en')} values dropped. Job ${summary.jobId}\n`,
     );
     if (summary.failures.length > 0) {
-      const path = flags.errors ?? `${data ?? flags.mapping}.errors.csv`;
+      const path = flags.errors ?? `${data ?? flags.mapping ?? 'import'}.errors.csv`;
       writeErrorFile(path, summary.failures);
       process.stderr.write(`Failed rows and dropped values: ${path}${summary.failures.length < summary.failedRows + summary.problems ? ' (the first 1,000)' : ''}\n`);
     }
   });
+}
+
+interface ExportFlags extends StoreFlags {
+  format: string;
+  source?: string[];
+  out?: string;
+  case?: string;
+  purpose?: string;
+  justification?: string;
+}
+
+/** `casegraph export --format ftm`. */
+export function registerExportCommands(program: Command): void {
+  storeFlags(
+    program
+      .command('export')
+      .description('write the entities you may see as an FtM entity stream (a disclosure, recorded in the audit log)')
+      .requiredOption('--format <format>', 'ftm (FollowTheMoney entity JSON lines)')
+      .option('--source <id...>', 'only these sources')
+      .option('--out <file>', 'write to this file (default: standard output)')
+      .option('--case <id>', 'the case the export is for')
+      .option('--purpose <code>', 'the purpose (default: administration, for the local operator)')
+      .option('--justification <text>', 'why the data is exported'),
+  ).action(async (flags: ExportFlags) => {
+    if (flags.format !== 'ftm') throw new Error(`unknown export format "${flags.format}" (known: ftm)`);
+    const config = loadConfig(flags);
+    const store = await openStore(flags);
+    const out = flags.out === undefined ? null : createWriteStream(flags.out);
+    const progress = createProgress('exporting entities');
+    try {
+      const ctx = createContext({ db: store.db, actor: LOCAL_OPERATOR, config, purpose: flagsPurpose(flags, 'export') });
+      const summary = await exportFtm(ctx, {
+        ...(flags.source ? { sourceIds: flags.source } : {}),
+        write: (line) => writeLine(out ?? process.stdout, line),
+        onProgress: (n) => progress.update(n),
+      });
+      progress.finish();
+      if (out !== null) await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      process.stderr.write(`Exported ${summary.entities.toLocaleString('en')} entities${flags.out ? ` to ${flags.out}` : ''}\n`);
+    } finally {
+      out?.destroy();
+      await store.close();
+    }
+  });
+}
+
+/** Writes a line, waiting when the stream asks the writer to slow down. */
+async function writeLine(stream: NodeJS.WritableStream, line: string): Promise<void> {
+  if (!stream.write(line)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
 }

@@ -5,6 +5,7 @@ import type { Actor, Ctx } from '../context/context.js';
 import { getEntity } from '../entities/get-entity.js';
 import { writeEntities } from '../entities/write-entities.js';
 import { NotFound } from '../errors.js';
+import { exportFtm } from '../ingest/export-ftm.js';
 import { registerSource } from '../sources/register-source.js';
 import type { Store } from '../store/create-db.js';
 import { dialects, openTestStore, testContext } from '../test-support/test-store.js';
@@ -72,5 +73,18 @@ describe.each(dialects())('source policies on each statement, on %s', (dialect) 
     const missing = await getEntity(view(crimeCase, 'criminal-investigation'), 'p-404').catch((e: Error) => e);
     expect(hidden).toBeInstanceOf(NotFound);
     expect((hidden as Error).message.replace('p-3', 'X')).toBe((missing as Error).message.replace('p-404', 'X'));
+  });
+
+  it('exports obey the same rules: only what the caller may see is written', async () => {
+    const lines: string[] = [];
+    await exportFtm(view(crimeCase, 'criminal-investigation'), { write: (line) => void lines.push(line) });
+    const entities = lines.map((line) => JSON.parse(line) as { id: string; properties: Record<string, string[]> });
+    const person = entities.find((e) => e.id === 'p-1');
+    expect(Object.keys(person?.properties ?? {})).toEqual(['name']);
+    expect(entities.map((e) => e.id)).not.toContain('p-3');
+    const marked: string[] = [];
+    await exportFtm(view(crimeCase, 'criminal-investigation', ['LE-ONLY']), { write: (line) => void marked.push(line) });
+    expect(marked.join('')).toContain('seen at the port');
+    expect(lines.join('')).not.toContain('seen at the port');
   });
 });

@@ -23,40 +23,54 @@ export interface Entity {
   sources: string[];
 }
 
+/** The statement columns an entity is assembled from. */
+const STATEMENT_COLUMNS = [
+  'statements.id',
+  'statements.entity_id',
+  'statements.schema',
+  'statements.property',
+  'statements.value',
+  'statements.source_id',
+  'statements.origin',
+  'statements.first_seen',
+  'statements.last_seen',
+  'sources.may_combine',
+] as const;
+
 /**
- * Assembles an entity from all its statements (consultation; purpose-bound).
- * @example const person = await getEntity(withPurpose(ctx, purpose), 'a1b2...');
+ * The entities with these ids as the context may see them, assembled from their statements:
+ * statements must pass the source policies and sensitive-category rules; a source that may not
+ * be combined with others shows only when it is an entity's only source; people who may be under
+ * 18 are left out unless unlocked. Entities with nothing visible are absent from the answer.
+ * Runs inside the caller's audited transaction.
  */
-export async function getEntity(ctx: Ctx, id: string): Promise<Entity> {
-  return runWithPurpose(ctx, { action: 'entity.view', category: 'consultation', subjectIds: [id] }, async (tx) => {
-    const unlocked = await unlockedCategories(tx);
-    const visible = await tx.db
-      .selectFrom('statements')
-      .innerJoin('sources', 'sources.id', 'statements.source_id')
-      .select([
-        'statements.id',
-        'statements.schema',
-        'statements.property',
-        'statements.value',
-        'statements.source_id',
-        'statements.origin',
-        'statements.first_seen',
-        'statements.last_seen',
-        'sources.may_combine',
-      ])
-      .where('statements.entity_id', '=', id)
-      .where(visibleStatements(tx))
-      .where(sensitiveStatementsFilter(unlocked))
-      .orderBy('statements.property')
-      .orderBy('statements.value')
-      .execute();
+export async function assembleVisibleEntities(tx: Ctx, ids: readonly string[], options: { sourceIds?: readonly string[] } = {}): Promise<Entity[]> {
+  if (ids.length === 0) return [];
+  const unlocked = await unlockedCategories(tx);
+  let query = tx.db
+    .selectFrom('statements')
+    .innerJoin('sources', 'sources.id', 'statements.source_id')
+    .select([...STATEMENT_COLUMNS])
+    .where('statements.entity_id', 'in', [...ids])
+    .where(visibleStatements(tx))
+    .where(sensitiveStatementsFilter(unlocked));
+  if (options.sourceIds !== undefined) query = query.where('statements.source_id', 'in', [...options.sourceIds]);
+  const all = await query.orderBy('statements.entity_id').orderBy('statements.property').orderBy('statements.value').execute();
+  const byEntity = new Map<string, typeof all>();
+  for (const row of all) {
+    const list = byEntity.get(row.entity_id);
+    if (list === undefined) byEntity.set(row.entity_id, [row]);
+    else list.push(row);
+  }
+  const entities: Entity[] = [];
+  for (const id of ids) {
+    const visible = byEntity.get(id) ?? [];
     // A source that may not be combined with others shows only when it is the entity's only source.
     const combinable = visible.filter((row) => row.may_combine);
     const rows = combinable.length > 0 ? combinable : visible.filter((row) => row.source_id === visible[0]?.source_id);
-    if (rows.length === 0) throw new NotFound(`entity ${id} not found`);
+    if (rows.length === 0) continue;
     // Records of people who may be under 18 stay hidden, whole, unless unlocked for the case.
-    const minor = rows.some((row) => row.property === 'birthDate' && mayBeMinor(row.value, ctx.now()));
-    if (minor && !unlocked.has('minors')) throw new NotFound(`entity ${id} not found`);
+    if (!unlocked.has('minors') && rows.some((row) => row.property === 'birthDate' && mayBeMinor(row.value, tx.now()))) continue;
     let schema: string | null = null;
     const properties: Record<string, EntityValue[]> = {};
     const sources = new Set<string>();
@@ -72,6 +86,19 @@ export async function getEntity(ctx: Ctx, id: string): Promise<Entity> {
         statementId: row.id,
       });
     }
-    return { value: { id, schema: schema ?? 'Thing', properties, sources: [...sources].sort() }, subjectIds: [id] };
+    entities.push({ id, schema: schema ?? 'Thing', properties, sources: [...sources].sort() });
+  }
+  return entities;
+}
+
+/**
+ * Assembles an entity from all its statements (consultation; purpose-bound).
+ * @example const person = await getEntity(withPurpose(ctx, purpose), 'a1b2...');
+ */
+export async function getEntity(ctx: Ctx, id: string): Promise<Entity> {
+  return runWithPurpose(ctx, { action: 'entity.view', category: 'consultation', subjectIds: [id] }, async (tx) => {
+    const [entity] = await assembleVisibleEntities(tx, [id]);
+    if (entity === undefined) throw new NotFound(`entity ${id} not found`);
+    return { value: entity, subjectIds: [id] };
   });
 }

@@ -10,6 +10,7 @@ import { getSource } from '../sources/register-source.js';
 import type { Mapping, MappingQuery } from './mapping.js';
 import { mapRow, type RowProblem } from './map-row.js';
 import { detectFormat, readCsvRows, readJsonArray, readJsonLines, type RowItem } from './read-rows.js';
+import { readFtmEntities, type FtmEntityItem } from './ftm-entities.js';
 
 /** A row that could not be imported (or a value dropped from one), and why. */
 export interface RowFailure {
@@ -46,8 +47,9 @@ export interface ImportProgress {
 /** How an import runs. */
 export interface ImportOptions {
   sourceId: string;
-  mapping: Mapping;
-  mappingPath: string;
+  /** The FtM mapping rows go through; absent for an FtM entity stream (`dataFile` ending .ftm.json or .ftm.jsonl). */
+  mapping?: Mapping | undefined;
+  mappingPath?: string | undefined;
   /** Read every query's rows from this file instead of the files the mapping names. */
   dataFile?: string | undefined;
   /** Stop at the first failed row (rows committed before it stay). */
@@ -60,10 +62,10 @@ export interface ImportOptions {
 const BATCH_ROWS = 1000;
 const MAX_KEPT_FAILURES = 1000;
 
-/** One file read through one query. */
+/** One file read through one query, or one FtM entity stream (no query). */
 interface Part {
   key: string;
-  query: MappingQuery;
+  query: MappingQuery | null;
   path: string;
 }
 
@@ -117,10 +119,11 @@ export async function importMapped(ctx: Ctx, input: ImportOptions): Promise<Impo
         input.onProgress?.({ rows: summary.resumedRows + summary.rows, statements: summary.statements });
       };
       for await (const item of readPart(part)) {
-        if (item.rowNumber <= done) continue;
+        const rowNumber = itemRow(item);
+        if (rowNumber <= done) continue;
         if (input.signal?.aborted) throw new ImportCancelled();
         summary.rows++;
-        lastRow = item.rowNumber;
+        lastRow = rowNumber;
         batchRows++;
         const rowFailed = (failure: RowFailure) => {
           summary.failedRows++;
@@ -128,8 +131,11 @@ export async function importMapped(ctx: Ctx, input: ImportOptions): Promise<Impo
           if (input.strict) throw new Invalid(`${failure.file} row ${failure.row}${failure.column ? `, column ${failure.column}` : ''}: ${failure.reason} (--strict stops at the first failed row)`);
         };
         if ('error' in item) {
-          rowFailed({ file, row: item.rowNumber, column: null, reason: item.error });
-        } else {
+          rowFailed({ file, row: rowNumber, column: null, reason: item.error });
+        } else if ('entity' in item) {
+          // An FtM entity stream carries ids already; the entity's id is its origin.
+          batch.push({ ...item.entity, origin: item.entity.id });
+        } else if (part.query !== null) {
           const mapped = mapRow(part.query, item.row, { rowNumber: item.rowNumber });
           for (const problem of mapped.problems) {
             summary.problems++;
@@ -168,27 +174,41 @@ export async function importMapped(ctx: Ctx, input: ImportOptions): Promise<Impo
 class ImportCancelled extends Error {}
 
 function importParts(input: ImportOptions): Part[] {
+  if (input.mapping === undefined) {
+    if (input.dataFile === undefined || detectFormat(input.dataFile) !== 'ftm') {
+      throw new Invalid('without a mapping, give an FtM entity stream (a .ftm.json or .ftm.jsonl file)');
+    }
+    return [{ key: `ftm:${basename(input.dataFile)}`, query: null, path: resolve(input.dataFile) }];
+  }
   const parts: Part[] = [];
   for (const dataset of input.mapping.datasets) {
     for (const query of dataset.queries) {
-      const paths = input.dataFile !== undefined ? [resolve(input.dataFile)] : queryFiles(query, input.mappingPath);
+      const paths = input.dataFile !== undefined ? [resolve(input.dataFile)] : queryFiles(query, input.mappingPath ?? '.');
       for (const path of paths) parts.push({ key: `${query.dataset}[${query.index}]:${basename(path)}`, query, path });
     }
   }
   return parts;
 }
 
-function readPart(part: Part): AsyncGenerator<RowItem> {
+/** A row read from a part: mapped rows, or FtM entities already made. */
+type PartItem = RowItem | FtmEntityItem;
+
+function readPart(part: Part): AsyncGenerator<PartItem> {
   const format = detectFormat(part.path);
   const stream = createReadStream(part.path);
+  if (part.query === null) return readFtmEntities(stream);
   if (format === 'csv') return readCsvRows(stream);
   if (format === 'json') return readJsonArray(stream);
   return readJsonLines(stream);
 }
 
+function itemRow(item: PartItem): number {
+  return 'rowNumber' in item ? item.rowNumber : item.lineNumber;
+}
+
 /** The same source, mapping and files (by path, size and modification time) make the same import. */
 function fingerprintOf(input: ImportOptions, parts: Part[]): string {
-  const hash = createHash('sha256').update(input.sourceId).update('\0').update(JSON.stringify(input.mapping));
+  const hash = createHash('sha256').update(input.sourceId).update('\0').update(JSON.stringify(input.mapping ?? null));
   for (const part of parts) {
     let stat;
     try {
@@ -212,7 +232,7 @@ async function openJob(ctx: Ctx, input: ImportOptions, fingerprint: string): Pro
     .executeTakeFirst();
   if (running !== undefined) return { id: running.id, progress: { ...running.progress } };
   const id = randomUUID();
-  const description = `${input.sourceId} <- ${basename(input.mappingPath)}${input.dataFile ? ` + ${basename(input.dataFile)}` : ''}`;
+  const description = [input.sourceId, '<-', input.mappingPath ? basename(input.mappingPath) : null, input.dataFile ? basename(input.dataFile) : null].filter((x) => x !== null).join(' ');
   await ctx.db
     .insertInto('import_jobs')
     .values({ id, source_id: input.sourceId, fingerprint, description, status: 'running', started_by: ctx.actor.userId, started_at: ctx.now(), progress: '{}' })

@@ -18,4 +18,5 @@ export { readLines, MAX_LINE_CHARS, type LineItem } from './read-lines.js';
 export { readFtmEntities, formatFtmEntity, type FtmEntity, type FtmEntityItem } from './ftm-entities.js';
 export { checkValue, normalizeText, type ValueCheck } from './values.js';
 export { checkIsoDate, checkDateFormat, parseDateWithFormat, type DateResult } from './dates.js';
-export { importMapped, type ImportSummary, type ImportProgress, type RowFailure } from './import-mapped.js';
+export { importMapped, type ImportOptions, type ImportSummary, type ImportProgress, type RowFailure } from './import-mapped.js';
+export { exportFtm, type ExportSummary } from './export-ftm.js';
