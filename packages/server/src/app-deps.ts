@@ -7,4 +7,6 @@ export interface AppDeps {
   version: string;
   /** The deployment's keys (checkpoint signing, query-term sealing), when the server has them. */
   keys?: AuditKeys;
+  /** Where uploaded files wait while they are imported (default: the system's temporary folder). */
+  uploadDir?: string;
 }

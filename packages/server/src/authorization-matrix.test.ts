@@ -40,6 +40,8 @@ interface Cell {
   method: 'GET' | 'POST' | 'DELETE';
   url: string;
   body?: unknown;
+  /** A body sent as is, with its content type (multipart uploads). */
+  raw?: { body: Buffer; contentType: string };
   /** The purpose the caller states when the matrix says it states one (by default the case's). */
   purpose?: { code: string; caseId: string | null };
   /** What the rules say: may this caller do this? */
@@ -47,6 +49,16 @@ interface Cell {
 }
 
 const ENTITY_PLAIN = 'entity-plain';
+const IMPORT_MAPPING = `
+people:
+  queries:
+    - entities:
+        person:
+          schema: Person
+          keys: [id]
+          properties:
+            name: { column: name }
+`;
 const ENTITY_MARKED = 'entity-marked';
 
 describe.each(dialects())('authorization matrix on %s', (dialect) => {
@@ -73,6 +85,15 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
       .values({ id: randomUUID(), token_hash: hashToken(token), kind: 'session', user_id: userId, name: null, created_at: now, last_used_at: now, expires_at: new Date(now.getTime() + 3_600_000), banner_acknowledged_at: now })
       .execute();
     return token;
+  }
+
+  async function jobFor(userId: string): Promise<string> {
+    const id = randomUUID();
+    await store.db
+      .insertInto('import_jobs')
+      .values({ id, source_id: 'open-registry', fingerprint: id, description: 'matrix', status: 'done', started_by: userId, started_at: new Date(), progress: '{}' })
+      .execute();
+    return id;
   }
 
   async function tokenFor(userId: string): Promise<string> {
@@ -190,6 +211,33 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
         },
       ],
       'GET /api/oversight/audit-status': async (c) => [{ method: 'GET', url: '/api/oversight/audit-status', expected: ['oversight', 'administrator'].includes(c.role) }],
+      'POST /api/imports': async (c) => {
+        const form = new FormData();
+        form.set('source', 'open-registry');
+        form.set('mapping', new Blob([IMPORT_MAPPING]), 'people.yml');
+        form.set('data', new Blob([`id,name\nX${randomUUID()},Matrix Person\n`]), 'people.csv');
+        const encoded = new Response(form);
+        return [
+          {
+            method: 'POST',
+            url: '/api/imports',
+            raw: { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? '' },
+            expected: ['administrator', 'analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner,
+          },
+        ];
+      },
+      'GET /api/imports/:id': async (c) => {
+        const own = c.userId === null ? randomUUID() : await jobFor(c.userId);
+        const others = await jobFor(tokenOwner);
+        const importer = ['administrator', 'analyst', 'supervisor'].includes(c.role);
+        return [
+          { method: 'GET', url: `/api/imports/${own}`, expected: importer },
+          // Another user's import is visible to administrators only.
+          { method: 'GET', url: `/api/imports/${others}`, expected: c.role === 'administrator' },
+        ];
+      },
+      // Nothing runs in this matrix's process, so a cancel has nothing to stop: never a 2xx.
+      'DELETE /api/imports/:id': async (c) => [{ method: 'DELETE', url: `/api/imports/${c.userId === null ? randomUUID() : await jobFor(c.userId)}`, expected: false }],
       'POST /api/retention/apply': async (c) => [{ method: 'POST', url: '/api/retention/apply', expected: c.role === 'administrator' }],
       'POST /api/users/:username/release': async (c) => [{ method: 'POST', url: '/api/users/target-399/release', expected: c.role === 'administrator' }],
       'POST /api/users/:username/disable': async (c) => [{ method: 'POST', url: '/api/users/target-398/disable', expected: c.role === 'administrator' }],
@@ -221,7 +269,9 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
                   headers[PURPOSE_HEADERS.code] = stated.code;
                   headers[PURPOSE_HEADERS.justification] = encodeURIComponent('matrix: lead from the bank report');
                 }
-                const response = await app.inject({ method: cell.method, url: cell.url, headers, ...(cell.body !== undefined ? { payload: cell.body as object } : {}) });
+                if (cell.raw !== undefined) headers['content-type'] = cell.raw.contentType;
+                const payload = cell.raw?.body ?? (cell.body as object | undefined);
+                const response = await app.inject({ method: cell.method, url: cell.url, headers, ...(payload !== undefined ? { payload } : {}) });
                 cells++;
                 const allowed = response.statusCode < 400;
                 const label = `${cell.method} ${cell.url} as ${role}${marked ? '+' + MARKING : ''}${owner ? ' owner' : ''}${purpose ? ' with purpose' : ''}: ${response.statusCode}`;

@@ -16,6 +16,7 @@ import { entitiesRoutes } from './routes/entities/entities.routes.js';
 import { retentionRoutes, usersRoutes } from './routes/users/users.routes.js';
 import { unlocksRoutes } from './routes/unlocks/unlocks.routes.js';
 import { oversightRoutes } from './routes/oversight/oversight.routes.js';
+import { importsRoutes } from './routes/imports/imports.routes.js';
 import { healthRoutes } from './routes/health/health.routes.js';
 import { purposesRoutes } from './routes/purposes/purposes.routes.js';
 import { VERSION } from './version.js';
@@ -67,6 +68,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   usersRoutes(app, deps);
   unlocksRoutes(app, deps);
   oversightRoutes(app, deps);
+  importsRoutes(app, deps);
   retentionRoutes(app, deps);
   purposesRoutes(app, deps);
 

@@ -5,7 +5,8 @@ import type { Ctx } from '../context/context.js';
 import { recordDenial, requirePurpose, runWithPurpose } from '../context/purpose.js';
 import { insertStatements, type SourcedEntity } from '../entities/write-entities.js';
 import { checkEntity, describeProblem } from '../entities/check-entity.js';
-import { Invalid } from '../errors.js';
+import { Invalid, PurposeRequired } from '../errors.js';
+import { visibleCases } from '../access/authorize.js';
 import { getSource } from '../sources/register-source.js';
 import type { Mapping, MappingQuery } from './mapping.js';
 import { mapRow, type RowProblem } from './map-row.js';
@@ -57,6 +58,8 @@ export interface ImportOptions {
   /** Stops the import between rows; the job is marked cancelled. */
   signal?: AbortSignal | undefined;
   onProgress?: ((p: ImportProgress) => void) | undefined;
+  /** Told the job's id as soon as the job is opened (or found, when resuming). */
+  onJob?: ((jobId: string) => void) | undefined;
 }
 
 const BATCH_ROWS = 1000;
@@ -84,10 +87,20 @@ export async function importMapped(ctx: Ctx, input: ImportOptions): Promise<Impo
     await recordDenial(ctx, { action: 'import.batch', category: 'collection' }, error);
     throw error;
   }
+  const caseId = ctx.purpose?.caseId;
+  if (caseId !== null && caseId !== undefined) {
+    const visible = await ctx.db.selectFrom('cases').select('id').where('id', '=', caseId).where(visibleCases(ctx)).executeTakeFirst();
+    if (visible === undefined) {
+      const error = new PurposeRequired(`case ${caseId} does not exist; give the id of a case you work on`);
+      await recordDenial(ctx, { action: 'import.batch', category: 'collection' }, error);
+      throw error;
+    }
+  }
   await getSource(ctx.db, input.sourceId);
   const parts = importParts(input);
   const fingerprint = fingerprintOf(input, parts);
   const job = await openJob(ctx, input, fingerprint);
+  input.onJob?.(job.id);
   const summary: ImportSummary = { jobId: job.id, rows: 0, resumedRows: 0, entities: 0, statements: 0, inserted: 0, failures: [], failedRows: 0, problems: 0 };
   const note = (failure: RowFailure) => {
     if (summary.failures.length < MAX_KEPT_FAILURES) summary.failures.push(failure);
@@ -241,10 +254,10 @@ async function openJob(ctx: Ctx, input: ImportOptions, fingerprint: string): Pro
 }
 
 async function finishJob(ctx: Ctx, jobId: string, status: 'done' | 'failed' | 'cancelled', summary: ImportSummary): Promise<void> {
-  const { failures: _failures, ...counts } = summary;
+  const { failures, ...counts } = summary;
   await ctx.db
     .updateTable('import_jobs')
-    .set({ status, finished_at: ctx.now(), summary: JSON.stringify(counts) })
+    .set({ status, finished_at: ctx.now(), summary: JSON.stringify({ ...counts, failures: failures.slice(0, 100) }) })
     .where('id', '=', jobId)
     .execute();
 }
