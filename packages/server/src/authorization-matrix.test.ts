@@ -17,6 +17,7 @@ import {
 import { dialects, openTestStore } from '@casegraph/core/testing';
 import { buildApp } from './build-app.js';
 import { PURPOSE_HEADERS, SESSION_COOKIE } from './plugins/route-policy.js';
+import { openSession } from './test-support/sessions.js';
 
 /**
  * Every guarded route × role (or none) × compartments × case ownership × purpose stated or not.
@@ -77,15 +78,7 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
     return id;
   }
 
-  async function sessionFor(userId: string): Promise<string> {
-    const token = randomBytes(24).toString('base64url');
-    const now = new Date();
-    await store.db
-      .insertInto('sessions')
-      .values({ id: randomUUID(), token_hash: hashToken(token), kind: 'session', user_id: userId, name: null, created_at: now, last_used_at: now, expires_at: new Date(now.getTime() + 3_600_000), banner_acknowledged_at: now })
-      .execute();
-    return token;
-  }
+  const sessionFor = (userId: string) => openSession(store, userId);
 
   async function jobFor(userId: string): Promise<string> {
     const id = randomUUID();

@@ -1,10 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext, defaultConfig, hashToken, LOCAL_OPERATOR, registerSource, type Store } from '@casegraph/core';
+import { createContext, defaultConfig, LOCAL_OPERATOR, registerSource, type Store } from '@casegraph/core';
 import { openTestStore } from '@casegraph/core/testing';
 import { buildApp } from './build-app.js';
 import { PURPOSE_HEADERS, SESSION_COOKIE } from './plugins/route-policy.js';
+import { openSession } from './test-support/sessions.js';
 
 const MAPPING = `
 people:
@@ -39,12 +40,7 @@ describe('imports over HTTP', () => {
     await registerSource(operator, { id: 'registry', name: 'Registry', legalBasis: 'Order 1', purposes: ['administration'] });
     const userId = randomUUID();
     await store.db.insertInto('users').values({ id: userId, username: 'adm', display_name: 'Adm', organisation: 'local', roles: ['administrator'], compartments: [], password_hash: null }).execute();
-    const token = randomBytes(24).toString('base64url');
-    const now = new Date();
-    await store.db
-      .insertInto('sessions')
-      .values({ id: randomUUID(), token_hash: hashToken(token), kind: 'session', user_id: userId, name: null, created_at: now, last_used_at: now, expires_at: new Date(now.getTime() + 3_600_000), banner_acknowledged_at: now })
-      .execute();
+    const token = await openSession(store, userId);
     headers = {
       cookie: `${SESSION_COOKIE}=${token}`,
       [PURPOSE_HEADERS.code]: 'administration',
