@@ -231,6 +231,15 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
       },
       // Nothing runs in this matrix's process, so a cancel has nothing to stop: never a 2xx.
       'DELETE /api/imports/:id': async (c) => [{ method: 'DELETE', url: `/api/imports/${c.userId === null ? randomUUID() : await jobFor(c.userId)}`, expected: false }],
+      'GET /api/sources': async (c) => [{ method: 'GET', url: '/api/sources', expected: c.userId !== null }],
+      'POST /api/sources': async (c) => [
+        {
+          method: 'POST',
+          url: '/api/sources',
+          body: { id: `src-${randomUUID().slice(0, 8)}`, name: 'Matrix source', legalBasis: 'Order 9', purposes: ['fraud-audit'] },
+          expected: c.role === 'administrator',
+        },
+      ],
       'POST /api/retention/apply': async (c) => [{ method: 'POST', url: '/api/retention/apply', expected: c.role === 'administrator' }],
       'POST /api/users/:username/release': async (c) => [{ method: 'POST', url: '/api/users/target-399/release', expected: c.role === 'administrator' }],
       'POST /api/users/:username/disable': async (c) => [{ method: 'POST', url: '/api/users/target-398/disable', expected: c.role === 'administrator' }],

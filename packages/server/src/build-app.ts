@@ -17,6 +17,7 @@ import { retentionRoutes, usersRoutes } from './routes/users/users.routes.js';
 import { unlocksRoutes } from './routes/unlocks/unlocks.routes.js';
 import { oversightRoutes } from './routes/oversight/oversight.routes.js';
 import { importsRoutes } from './routes/imports/imports.routes.js';
+import { sourcesRoutes } from './routes/sources/sources.routes.js';
 import { healthRoutes } from './routes/health/health.routes.js';
 import { purposesRoutes } from './routes/purposes/purposes.routes.js';
 import { VERSION } from './version.js';
@@ -69,6 +70,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   unlocksRoutes(app, deps);
   oversightRoutes(app, deps);
   importsRoutes(app, deps);
+  sourcesRoutes(app, deps);
   retentionRoutes(app, deps);
   purposesRoutes(app, deps);
 

@@ -261,3 +261,64 @@ export interface AuditStatus {
 export function getAuditStatus(signal?: AbortSignal): Promise<ApiResult<AuditStatus>> {
   return callApi('/api/oversight/audit-status', (b) => (isRecord(b) && typeof b.verified === 'boolean' ? (b as unknown as AuditStatus) : undefined), { signal });
 }
+
+/** A registered source and its policy. */
+export interface Source {
+  id: string;
+  name: string;
+  owner: string;
+  legalBasis: string;
+  purposes: string[];
+  markings: string[];
+  retentionDays: number | null;
+  sensitiveCategories: string[];
+  mayCombine: boolean;
+}
+
+export function listSources(signal?: AbortSignal): Promise<ApiResult<Source[]>> {
+  return callApi('/api/sources', (b) => (isRecord(b) && Array.isArray(b.sources) ? (b.sources as Source[]) : undefined), { signal });
+}
+
+export function registerSource(policy: { id: string; name: string; legalBasis: string; purposes: string[]; markings: string[]; retentionDays?: number; mayCombine: boolean }): Promise<ApiResult<Source>> {
+  return callApi('/api/sources', (b) => (isRecord(b) && typeof b.id === 'string' ? (b as unknown as Source) : undefined), { method: 'POST', body: policy });
+}
+
+/** An import job as the server reports it. */
+export interface ImportJob {
+  id: string;
+  source: string;
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  rows: number;
+  rowsPerSecond: number | null;
+  statements: number | null;
+  failedRows: number | null;
+  failures: Array<{ file: string; row: number; column: string | null; reason: string }>;
+}
+
+/** Uploads a data file with its mapping; the import runs as a job under the working context. */
+export async function startImport(sourceId: string, mapping: File, data: File): Promise<ApiResult<{ id: string }>> {
+  const form = new FormData();
+  form.set('source', sourceId);
+  form.set('mapping', mapping, mapping.name);
+  form.set('data', data, data.name);
+  let response: Response;
+  try {
+    response = await fetch('/api/imports', { method: 'POST', body: form, credentials: 'same-origin', headers: { accept: 'application/json', ...contextHeaders() } });
+  } catch {
+    return { ok: false, error: { kind: 'network', message: 'The casegraph server could not be reached.' } };
+  }
+  const body = await readJson(response);
+  if (!response.ok) {
+    if (response.status === 401) sessionEnded();
+    return { ok: false, error: { kind: 'http', status: response.status, message: errorMessage(body) ?? `The server answered ${response.status}.` } };
+  }
+  return isRecord(body) && typeof body.id === 'string' ? { ok: true, data: { id: body.id } } : { ok: false, error: { kind: 'invalid', message: 'The server sent an unexpected answer to the upload.' } };
+}
+
+export function getImport(id: string): Promise<ApiResult<ImportJob>> {
+  return callApi(`/api/imports/${encodeURIComponent(id)}`, (b) => (isRecord(b) && typeof b.status === 'string' ? (b as unknown as ImportJob) : undefined));
+}
+
+export function cancelImport(id: string): Promise<ApiResult<null>> {
+  return callApi(`/api/imports/${encodeURIComponent(id)}`, () => null, { method: 'DELETE' });
+}

@@ -9,6 +9,7 @@ import { NotFoundPage } from './pages/not-found-page';
 import { OversightPage } from './pages/oversight-page';
 import { ReviewPage } from './pages/review-page';
 import { SearchPage } from './pages/search-page';
+import { SourcesPage } from './pages/sources-page';
 import { homePath, matchRoute, navigate, usePathname } from './router';
 import type { Route } from './router';
 
@@ -87,5 +88,7 @@ function RoutePage({ route }: { route: Route }) {
       return <ReviewPage />;
     case 'oversight':
       return <OversightPage />;
+    case 'sources':
+      return <SourcesPage />;
   }
 }

@@ -7,6 +7,7 @@ export const sections = [
   { id: 'graph', path: '/graph', label: 'Graph' },
   { id: 'review', path: '/review', label: 'Review' },
   { id: 'oversight', path: '/oversight', label: 'Oversight' },
+  { id: 'sources', path: '/sources', label: 'Sources' },
 ] as const;
 
 export type Section = (typeof sections)[number];
