@@ -4,6 +4,7 @@ import { registerAuditCommands } from './commands/audit.js';
 import { registerExportCommands, registerImportCommands } from './commands/import.js';
 import { registerOversightCommands } from './commands/oversight.js';
 import { registerCaseCommands } from './commands/case.js';
+import { registerConnectorCommands } from './commands/connectors.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerSourceCommands } from './commands/source.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerExportCommands(program);
   registerAuditCommands(program);
   registerOversightCommands(program);
+  registerConnectorCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

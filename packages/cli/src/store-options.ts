@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { createDb, parseConfig, Invalid, type CoreConfig, type Store, type StoreOptions } from '@casegraph/core';
 
@@ -21,10 +21,20 @@ export function resolveStoreOptions(flags: StoreFlags, env: NodeJS.ProcessEnv = 
   return { dataDir: resolve(env.CASEGRAPH_DATA ?? './data') };
 }
 
+function configPath(flags: StoreFlags, env: NodeJS.ProcessEnv): string | undefined {
+  const explicit = flags.config ?? env.CASEGRAPH_CONFIG;
+  return explicit ?? (existsSync('casegraph.config.json') ? 'casegraph.config.json' : undefined);
+}
+
+/** The folder files named in the config (connector mappings) are relative to: the config file's own. */
+export function configBaseDir(flags: StoreFlags, env: NodeJS.ProcessEnv = process.env): string {
+  const path = configPath(flags, env);
+  return path === undefined ? process.cwd() : dirname(resolve(path));
+}
+
 /** Reads the deployment's config file: --config, CASEGRAPH_CONFIG, or ./casegraph.config.json if present. */
 export function loadConfig(flags: StoreFlags, env: NodeJS.ProcessEnv = process.env): CoreConfig {
-  const explicit = flags.config ?? env.CASEGRAPH_CONFIG;
-  const path = explicit ?? (existsSync('casegraph.config.json') ? 'casegraph.config.json' : undefined);
+  const path = configPath(flags, env);
   if (path === undefined) return parseConfig(undefined);
   let text: string;
   try {

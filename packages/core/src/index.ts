@@ -13,7 +13,7 @@ export {
 } from './errors.js';
 export { defaultConfig, parseConfig, DEFAULT_PURPOSES, type CoreConfig, type OidcSettings, type PurposeDefinition } from './config/config.js';
 export { ANONYMOUS, createContext, withPurpose, LOCAL_OPERATOR, type Actor, type Ctx, type Purpose, type Role } from './context/context.js';
-export { requirePurpose, runAudited, runWithPurpose, recordDenial, type AuditedAction, type AuditedResult } from './context/purpose.js';
+export { checkPurpose, requirePurpose, runAudited, runWithPurpose, recordDenial, type AuditedAction, type AuditedResult } from './context/purpose.js';
 export { generateCheckpointKey, verifyCheckpoint, CheckpointError } from './audit/merkle/index.js';
 export { loadOrCreateKeys, readKeys, sealTerms, openTerms, type AuditKeys } from './audit/keys.js';
 export { checkpointAuditLog, verifyAuditLog, CHECKPOINT_ORIGIN, type AuditCheckpoint, type VerifyProblem, type VerifyReport } from './audit/verify-log.js';
@@ -75,3 +75,22 @@ export { matchTotp, newTotpSecret, totpCode, totpStep, totpUri, base32Decode, ba
 export * from './ingest/index.js';
 export * from './demo/index.js';
 export { isDemoLoaded, loadDemo, type DemoUser, type DemoLoadResult } from './demo/load-demo.js';
+export {
+  CONNECTOR_QUERY_KINDS,
+  ConnectorFailure,
+  MAX_CONNECTOR_RESULTS,
+  type Connector,
+  type ConnectorCallOptions,
+  type ConnectorEntity,
+  type ConnectorKind,
+  type ConnectorQuery,
+  type ConnectorQueryKind,
+  type Provenance,
+} from './connectors/connector.js';
+export { parseConnectorDefinitions, type ConnectorDefinition, type HttpConnectorDefinition, type SqlConnectorDefinition, type YenteConnectorDefinition } from './connectors/definitions.js';
+export { createSqlConnector, openSqlClient, type SqlClient } from './connectors/sql-connector.js';
+export { createHttpConnector } from './connectors/http-connector.js';
+export { createYenteConnector } from './connectors/yente-connector.js';
+export { ConnectorCache } from './connectors/connector-cache.js';
+export { noConnectors, openConnectors, type ConnectorSet, type OpenConnector } from './connectors/open-connectors.js';
+export { fetchFromConnector, searchConnectors, type ConnectorAnswer, type ConnectorOutcome, type ConnectorSearch } from './connectors/search-connectors.js';

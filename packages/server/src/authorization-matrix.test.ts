@@ -1,8 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
 import {
+  ConnectorCache,
   createCase,
+  createSqlConnector,
+  parseMapping,
+  type ConnectorSet,
+  type SqlClient,
   createContext,
   defaultConfig,
   generateCheckpointKey,
@@ -61,6 +67,40 @@ people:
             name: { column: name }
 `;
 const ENTITY_MARKED = 'entity-marked';
+const CONNECTOR_MAPPING = `
+people:
+  queries:
+    - tables: [people]
+      entities:
+        person:
+          schema: Person
+          keys: [id]
+          properties:
+            name: { column: name }
+`;
+
+/** Two live connectors over one external database: one for the open registry, one for the marked source. */
+async function matrixConnectors(): Promise<ConnectorSet & { plainId: string }> {
+  const external = new PGlite();
+  await external.exec(
+    "create table people (id text primary key, name text); insert into people values ('P1', 'Mira Novak');" +
+      "create table restricted_people (id text primary key, name text); insert into restricted_people values ('P2', 'Tomas Berg');",
+  );
+  const client: SqlClient = { query: (text, params) => external.query(text, params) };
+  const make = (id: string, source: string) => ({
+    connector: createSqlConnector(
+      { kind: 'sql', id, source, mapping: 'people.yml', url: null, timeoutMs: 5000, cacheSeconds: 3600 },
+      parseMapping(source === 'restricted' ? CONNECTOR_MAPPING.replace('[people]', '[restricted_people]') : CONNECTOR_MAPPING, { fileName: 'people.yml' }),
+      client,
+    ),
+    timeoutMs: 5000,
+    cacheSeconds: 0,
+  });
+  const connectors = [make('open-live', 'open-registry'), make('restricted-live', 'restricted')];
+  const [plain] = await (connectors[0] as (typeof connectors)[number]).connector.search({ kind: 'name', value: 'Mira Novak' }, { signal: new AbortController().signal, now: () => new Date() });
+  if (plain === undefined) throw new Error('the matrix connector found nothing');
+  return { connectors, cache: new ConnectorCache(), close: () => external.close(), plainId: plain.id };
+}
 
 describe.each(dialects())('authorization matrix on %s', (dialect) => {
   let store: Store;
@@ -69,6 +109,7 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
   const users = new Map<string, string>();
   let tokenOwner = '';
   let requester = '';
+  let connectors: Awaited<ReturnType<typeof matrixConnectors>>;
 
   const key = (role: RoleOrNone, marked: boolean, owner: boolean) => `${role}-${marked ? 'm' : 'u'}-${owner ? 'o' : 'n'}`;
 
@@ -122,11 +163,13 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
     tokenOwner = await insertUser('token-owner', ['analyst'], []);
     requester = await insertUser('requester', ['analyst'], []);
     await store.db.insertInto('case_members').values({ case_id: caseId, user_id: requester, role: 'member', added_at: new Date(), added_by: 'local-operator' }).execute();
-    app = await buildApp({ store, config: defaultConfig(), keys: { signing: generateCheckpointKey('casegraph-matrix'), termsKey: randomBytes(32).toString('base64') } });
+    connectors = await matrixConnectors();
+    app = await buildApp({ store, config: defaultConfig(), connectors, keys: { signing: generateCheckpointKey('casegraph-matrix'), termsKey: randomBytes(32).toString('base64') } });
     await app.ready();
   });
   afterAll(async () => {
     await app.close();
+    await connectors.close();
     await store.close();
   });
 
@@ -240,6 +283,23 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
           expected: c.role === 'administrator',
         },
       ],
+      'GET /api/connectors': async (c) => [{ method: 'GET', url: '/api/connectors', expected: ['analyst', 'supervisor'].includes(c.role) }],
+      'POST /api/connectors/search': async (c) => {
+        const reader = ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner;
+        return [
+          { method: 'POST', url: '/api/connectors/search', body: { kind: 'name', value: 'Novak' }, expected: reader },
+          // A connector whose source's markings the caller lacks answers as one that does not exist.
+          { method: 'POST', url: '/api/connectors/search', body: { kind: 'name', value: 'Berg', connectors: ['restricted-live'] }, expected: reader && c.marked },
+        ];
+      },
+      'GET /api/connectors/:connector/entities/:id': async (c) => {
+        const reader = ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner;
+        return [
+          { method: 'GET', url: `/api/connectors/open-live/entities/${connectors.plainId}`, expected: reader },
+          { method: 'GET', url: `/api/connectors/restricted-live/entities/${connectors.plainId}`, expected: false },
+          { method: 'GET', url: `/api/connectors/open-live/entities/${randomUUID()}`, expected: false },
+        ];
+      },
       'POST /api/retention/apply': async (c) => [{ method: 'POST', url: '/api/retention/apply', expected: c.role === 'administrator' }],
       'POST /api/users/:username/release': async (c) => [{ method: 'POST', url: '/api/users/target-399/release', expected: c.role === 'administrator' }],
       'POST /api/users/:username/disable': async (c) => [{ method: 'POST', url: '/api/users/target-398/disable', expected: c.role === 'administrator' }],

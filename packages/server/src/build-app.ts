@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import type { AuditKeys, CoreConfig, Store } from '@casegraph/core';
+import { noConnectors, type AuditKeys, type ConnectorSet, type CoreConfig, type Store } from '@casegraph/core';
 import type { AppDeps } from './app-deps.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerRoutePolicies } from './plugins/route-policy.js';
@@ -18,6 +18,7 @@ import { unlocksRoutes } from './routes/unlocks/unlocks.routes.js';
 import { oversightRoutes } from './routes/oversight/oversight.routes.js';
 import { importsRoutes } from './routes/imports/imports.routes.js';
 import { sourcesRoutes } from './routes/sources/sources.routes.js';
+import { connectorsRoutes } from './routes/connectors/connectors.routes.js';
 import { healthRoutes } from './routes/health/health.routes.js';
 import { purposesRoutes } from './routes/purposes/purposes.routes.js';
 import { VERSION } from './version.js';
@@ -33,6 +34,8 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** The deployment's keys: checkpoints are signed and the audit log verified with them. */
   keys?: AuditKeys;
+  /** The deployment's open connectors (none when absent); the caller opens and closes them. */
+  connectors?: ConnectorSet;
   /** Lets the single sign-on provider be reached over plain HTTP (tests with a local provider only). */
   allowInsecureOidc?: boolean;
 }
@@ -71,6 +74,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   oversightRoutes(app, deps);
   importsRoutes(app, deps);
   sourcesRoutes(app, deps);
+  connectorsRoutes(app, deps, options.connectors ?? noConnectors());
   retentionRoutes(app, deps);
   purposesRoutes(app, deps);
 

@@ -13,8 +13,8 @@ export interface RunningServer {
 const HOUSEKEEPING_MS = 60_000;
 
 /**
- * Builds the app and listens: the only place that opens a port. Housekeeping expires unlocks
- * every minute and applies retention daily; with `keys`, the server also signs a checkpoint of
+ * Builds the app and listens: the only place that opens a port. Housekeeping expires unlocks and
+ * cached connector answers every minute and applies retention daily; with `keys`, the server also signs a checkpoint of
  * the audit log every minute in which it grew, and on close.
  * @example const server = await startServer({ store, config, host: '127.0.0.1', port: 8080 });
  */
@@ -34,6 +34,8 @@ export async function startServer(options: BuildAppOptions & { host: string; por
   let retainedOn = '';
   const housekeeping = async () => {
     await expireUnlocks(ctx);
+    // Connector answers leave memory once their source's rules no longer allow keeping them.
+    options.connectors?.cache.purgeExpired(new Date());
     const today = new Date().toISOString().slice(0, 10);
     if (retainedOn !== today) {
       await applyRetention(ctx);

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createContext, LOCAL_OPERATOR, isDemoLoaded, loadOrCreateKeys, loadDemo, generateDemo, type CoreConfig, type DemoUser, type Store } from '@casegraph/core';
+import { createContext, LOCAL_OPERATOR, isDemoLoaded, loadOrCreateKeys, loadDemo, generateDemo, openConnectors, type ConnectorSet, type CoreConfig, type DemoUser, type Store } from '@casegraph/core';
 import { defaultWebRoot, startServer } from '@casegraph/server';
 import { createProgress } from '../progress.js';
-import { loadConfig, openStore, resolveKeysPath, resolveStoreOptions, storeFlags, type StoreFlags } from '../store-options.js';
+import { configBaseDir, loadConfig, openStore, resolveKeysPath, resolveStoreOptions, storeFlags, type StoreFlags } from '../store-options.js';
 import { port, positiveInteger } from './parse.js';
 
 interface ServeFlags extends StoreFlags {
@@ -63,7 +63,7 @@ export function registerServeCommands(program: Command): void {
     await serveUntilStopped(store, config, flags, (url) => {
       const lines = [`casegraph is serving ${url} (store: ${store.kind} ${store.location})`];
       if (users.length > 0) {
-        lines.push('Demo users (sign-in comes with the accountability release):');
+        lines.push('Demo users (each enrols a second factor at first sign-in):');
         for (const user of users) lines.push(`  ${user.role.padEnd(13)} ${user.username.padEnd(14)} password ${user.password}`);
       }
       lines.push('Stop with Ctrl+C.');
@@ -109,9 +109,12 @@ async function serveUntilStopped(store: Store, config: CoreConfig, flags: ServeF
   process.on('SIGTERM', onSignal);
   try {
     let server;
+    let connectors: ConnectorSet | undefined;
     try {
-      server = await startServer({ store, config, host: flags.host, port: flags.port, webRoot: defaultWebRoot(), keys: loadOrCreateKeys(resolveKeysPath(flags), 'casegraph') });
+      connectors = await openConnectors(store.db, config.connectors, { baseDir: configBaseDir(flags) });
+      server = await startServer({ store, config, connectors, host: flags.host, port: flags.port, webRoot: defaultWebRoot(), keys: loadOrCreateKeys(resolveKeysPath(flags), 'casegraph') });
     } catch (error) {
+      await connectors?.close();
       await store.close();
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EADDRINUSE') throw new Error(`port ${flags.port} on ${flags.host} is in use; choose another with --port`);
@@ -120,6 +123,7 @@ async function serveUntilStopped(store: Store, config: CoreConfig, flags: ServeF
     announce(server.url);
     if (!stopRequested) await new Promise<void>((resolve) => (wake = resolve));
     await server.close();
+    await connectors.close();
     await store.close();
   } finally {
     process.off('SIGINT', onSignal);

@@ -22,7 +22,7 @@ export type SensitiveCategory = (typeof UNLOCKABLE)[number];
 export const SPECIAL_CATEGORY_PROPERTIES: readonly string[] = ['ethnicity', 'religion', 'political'];
 
 /** Sources that declare these categories have all their statements hidden without an unlock. */
-const IDENTITY_CATEGORIES: readonly SensitiveCategory[] = ['witness-identity', 'informant-identity'];
+export const IDENTITY_CATEGORIES: readonly SensitiveCategory[] = ['witness-identity', 'informant-identity'];
 
 /** The longest an unlock may last: one week. */
 export const MAX_UNLOCK_HOURS = 168;

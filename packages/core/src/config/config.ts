@@ -1,4 +1,5 @@
 import { Invalid } from '../errors.js';
+import { parseConnectorDefinitions, type ConnectorDefinition } from '../connectors/definitions.js';
 
 /** A purpose a deployment accepts, shown to users by its label. */
 export interface PurposeDefinition {
@@ -32,6 +33,8 @@ export interface CoreConfig {
   /** The use banner every user acknowledges at sign-in. */
   banner: string;
   oidc: OidcSettings | null;
+  /** Live links to external systems, asked at query time. */
+  connectors: ConnectorDefinition[];
 }
 
 /** The banner shown when a deployment sets none. */
@@ -51,7 +54,7 @@ export const DEFAULT_PURPOSES: readonly PurposeDefinition[] = [
 
 /** The configuration used when a deployment has no config file. */
 export function defaultConfig(): CoreConfig {
-  return { purposes: DEFAULT_PURPOSES.map((p) => ({ ...p })), sessions: { idleMinutes: 30, maxHours: 12 }, banner: DEFAULT_BANNER, oidc: null };
+  return { purposes: DEFAULT_PURPOSES.map((p) => ({ ...p })), sessions: { idleMinutes: 30, maxHours: 12 }, banner: DEFAULT_BANNER, oidc: null, connectors: [] };
 }
 
 const PURPOSE_CODE = /^[a-z][a-z0-9-]{1,62}$/;
@@ -66,7 +69,7 @@ export function parseConfig(raw: unknown, origin = 'config'): CoreConfig {
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new Invalid(`${origin}: expected a JSON object at the top level`);
   }
-  const known = new Set(['purposes', 'sessions', 'banner', 'oidc']);
+  const known = new Set(['purposes', 'sessions', 'banner', 'oidc', 'connectors']);
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) throw new Invalid(`${origin}: unknown setting "${key}" (known: ${[...known].join(', ')})`);
   }
@@ -131,5 +134,7 @@ export function parseConfig(raw: unknown, origin = 'config'): CoreConfig {
       label: typeof o.label === 'string' && o.label !== '' ? o.label : 'Sign in with single sign-on',
     };
   }
+  const connectors = (raw as { connectors?: unknown }).connectors;
+  if (connectors !== undefined) config.connectors = parseConnectorDefinitions(connectors, origin);
   return config;
 }

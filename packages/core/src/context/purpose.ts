@@ -74,6 +74,21 @@ export async function runWithPurpose<T>(
 }
 
 /**
+ * Checks the purpose and its case before work that cannot run inside one transaction (asking
+ * external systems, which must not hold the audit log's head row while they answer). A refusal is
+ * an audit event; the caller records the work's own events once it is done.
+ */
+export async function checkPurpose(ctx: Ctx, action: AuditedAction): Promise<void> {
+  try {
+    requirePurpose(ctx);
+    await requireKnownCase(ctx);
+  } catch (error) {
+    await recordDenial(ctx, action, error);
+    throw error;
+  }
+}
+
+/**
  * Runs a use case and its audit event in one transaction (no personal data involved). A refusal
  * (not found, forbidden) or failure is recorded in a transaction of its own.
  */

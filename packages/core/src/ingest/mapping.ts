@@ -38,7 +38,9 @@ export interface MappingSource {
   csvUrls: string[];
   jsonUrls: string[];
   database: string | null;
+  /** FtM's SQL tables (names, or `{ table, alias }`) and joins (`{ left, right }`), as written; the SQL connector reads them. */
   tables: unknown;
+  joins: unknown;
 }
 
 /** Column equals one of the values; null stands for an empty or missing cell. */

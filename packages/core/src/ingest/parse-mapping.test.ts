@@ -29,7 +29,7 @@ describe('parseMapping', () => {
     expect(dataset?.name).toBe('test');
     expect(dataset?.metadata).toEqual({ label: 'Company owners' });
     const query = dataset?.queries[0];
-    expect(query?.source).toEqual({ csvUrls: ['owners.csv'], jsonUrls: [], database: null, tables: null });
+    expect(query?.source).toEqual({ csvUrls: ['owners.csv'], jsonUrls: [], database: null, tables: null, joins: null });
     expect(query?.filters).toEqual([{ column: 'status', values: ['active'] }]);
     expect(query?.filtersNot).toEqual([{ column: 'kind', values: ['test', 'demo', null] }]);
     expect(query?.entities.map((e) => e.name)).toEqual(['person', 'company', 'ownership']);

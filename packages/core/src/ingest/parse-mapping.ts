@@ -105,6 +105,7 @@ function readQuery(reader: MappingReader, dataset: string, index: number, data: 
     jsonUrls: textList(reader, where, path, data, ['json_url', 'json_urls']),
     database: data.database === undefined || data.database === null ? null : text(reader, where, [...path, 'database'], data.database, 'the database'),
     tables: data.tables ?? null,
+    joins: data.joins ?? null,
   };
   const filters = readFilters(reader, where, [...path, 'filters'], data.filters);
   const filtersNot = readFilters(reader, where, [...path, 'filters_not'], data.filters_not);
