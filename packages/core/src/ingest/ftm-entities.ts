@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { checkEntity, describeProblem } from '../entities/check-entity.js';
 import { MAX_LINE_CHARS, readLines } from './read-lines.js';
+import { notUtf8, REPLACEMENT_CHARACTER } from './read-rows.js';
 
 /** An entity in FtM's JSON form. */
 export interface FtmEntity {
@@ -39,6 +40,7 @@ export function formatFtmEntity(entity: FtmEntity): string {
 }
 
 function parseFtmLine(lineNumber: number, text: string): FtmEntityItem {
+  if (text.includes(REPLACEMENT_CHARACTER)) return { lineNumber, error: notUtf8('the line') };
   let data: unknown;
   try {
     data = JSON.parse(text);

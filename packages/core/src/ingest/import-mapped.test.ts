@@ -127,6 +127,13 @@ describe.each(dialects())('mapped import on %s', (dialect) => {
     expect(await statementCount(store)).toBe(before);
   });
 
+  it('refuses an empty file, naming it, before any job starts', async () => {
+    await writeFile(join(dir, 'empty.csv'), '');
+    const jobs = await store.db.selectFrom('import_jobs').select('id').execute();
+    await expect(importMapped(ctx, { sourceId: 'registry', mapping, mappingPath: mappingPath(), dataFile: join(dir, 'empty.csv') })).rejects.toThrow(/empty\.csv is empty: there is nothing to import/);
+    expect(await store.db.selectFrom('import_jobs').select('id').execute()).toEqual(jobs);
+  });
+
   it('records the import as a job that ends done, with its counts', async () => {
     const summary = await importMapped(ctx, { sourceId: 'registry', mapping, mappingPath: mappingPath(), dataFile: join(dir, 'owners.csv') });
     const job = await store.db.selectFrom('import_jobs').selectAll().where('id', '=', summary.jobId).executeTakeFirstOrThrow();

@@ -230,6 +230,7 @@ function fingerprintOf(input: ImportOptions, parts: Part[]): string {
       throw new Invalid(`cannot read ${part.path}: no such file`);
     }
     if (!stat.isFile()) throw new Invalid(`${part.path} is not a file`);
+    if (stat.size === 0) throw new Invalid(`${part.path} is empty: there is nothing to import (a CSV needs at least its header row)`);
     hash.update('\0').update(part.key).update(String(stat.size)).update(String(stat.mtimeMs));
   }
   return hash.digest('hex');

@@ -29,6 +29,16 @@ describe('readCsvRows', () => {
     ]);
   });
 
+  it('refuses a row in another encoding, naming its column, instead of storing it garbled; UTF-8 rows around it are read', async () => {
+    const latin1 = Buffer.concat([Buffer.from('id,name\n1,Zoë Brandt\n', 'utf8'), Buffer.from('2,M\xfcller\n', 'latin1'), Buffer.from('3,Łukasz\n', 'utf8')]);
+    const items = await collect(readCsvRows(Readable.from([latin1])));
+    expect(items[0]).toEqual({ rowNumber: 1, row: { id: '1', name: 'Zoë Brandt' } });
+    expect(items[1]).toMatchObject({ rowNumber: 2, error: expect.stringMatching(/^column name is not valid UTF-8 text: .*Latin-1/) as string });
+    expect(items[2]).toEqual({ rowNumber: 3, row: { id: '3', name: 'Łukasz' } });
+    const lines = await collect(readJsonLines(Readable.from([Buffer.from('{"name":"M\xfcller"}\n', 'latin1')])));
+    expect(lines).toMatchObject([{ rowNumber: 1, error: expect.stringMatching(/^the record is not valid UTF-8/) as string }]);
+  });
+
   it('reads CRLF files and other delimiters', async () => {
     expect(await collect(readCsvRows(bytes('a;b\r\n1;"x\r\ny"\r\n2;z\r\n'), { delimiter: ';' }))).toEqual([
       { rowNumber: 1, row: { a: '1', b: 'x\r\ny' } },

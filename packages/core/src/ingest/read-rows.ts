@@ -70,7 +70,8 @@ export async function* readCsvRows(stream: Readable, options: CsvOptions = {}): 
     header.forEach((name, i) => {
       if (name !== '') row[name] = record[i] ?? '';
     });
-    yield { rowNumber, row };
+    const garbled = Object.keys(row).find((name) => row[name]?.includes(REPLACEMENT_CHARACTER));
+    yield garbled === undefined ? { rowNumber, row } : { rowNumber, error: notUtf8(`column ${garbled}`) };
   }
   for (const error of skipped) yield skippedItem(error);
 }
@@ -130,7 +131,16 @@ export function jsonObjectToRow(object: Record<string, unknown>): Record<string,
   return row;
 }
 
+/** What a decoder puts where bytes are not UTF-8: data in another encoding would be stored garbled. */
+export const REPLACEMENT_CHARACTER = '\uFFFD';
+
+/** Why text holding the replacement character is refused. */
+export function notUtf8(what: string): string {
+  return `${what} is not valid UTF-8 text: the file is probably in another encoding (such as Latin-1 or Windows-1252); save it as UTF-8 and import it again`;
+}
+
 function jsonRow(rowNumber: number, text: string): RowItem {
+  if (text.includes(REPLACEMENT_CHARACTER)) return { rowNumber, error: notUtf8('the record') };
   let value: unknown;
   try {
     value = JSON.parse(text);
