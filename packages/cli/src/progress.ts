@@ -1,6 +1,7 @@
 /** Reports progress of long work: a live bar in a terminal, plain lines elsewhere. */
 export interface Progress {
-  update(done: number, total?: number): void;
+  /** `approximate` marks a total that is an estimate (rows from the share of bytes read). */
+  update(done: number, total?: number, options?: { approximate?: boolean }): void;
   finish(message?: string): void;
 }
 
@@ -17,27 +18,28 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
   let lastPlain = 0;
   let lastDraw = 0;
   let lastPlainDone = -1;
-  const line = (done: number, total?: number) => {
+  const line = (done: number, total?: number, approximate = false) => {
     const seconds = Math.max((Date.now() - started) / 1000, 0.001);
     const rate = done / seconds;
-    const parts = [`${label}: ${done.toLocaleString('en')}${total ? ` of ${total.toLocaleString('en')}` : ''}`, `${Math.round(rate).toLocaleString('en')}/s`];
+    const parts = [`${label}: ${done.toLocaleString('en')}${total ? ` of ${approximate ? '~' : ''}${total.toLocaleString('en')}` : ''}`, `${Math.round(rate).toLocaleString('en')}/s`];
     if (total && rate > 0) parts.push(`${formatDuration((total - done) / rate)} left`);
     return { parts, fraction: total ? Math.min(done / total, 1) : undefined };
   };
   return {
-    update(done, total) {
+    update(done, total, options) {
+      const approximate = options?.approximate === true;
       const now = Date.now();
       if (stream.isTTY) {
         if (now - lastDraw < 100) return;
         lastDraw = now;
-        const { parts, fraction } = line(done, total);
+        const { parts, fraction } = line(done, total, approximate);
         const width = 24;
         const bar = fraction === undefined ? '' : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '.')}] `;
         stream.write(`\r\u001b[2K${bar}${parts.join('  ')}`);
       } else if (done !== lastPlainDone && (now - lastPlain >= every || (total !== undefined && done >= total))) {
         lastPlain = now;
         lastPlainDone = done;
-        stream.write(`${line(done, total).parts.join(', ')}\n`);
+        stream.write(`${line(done, total, approximate).parts.join(', ')}\n`);
       }
     },
     finish(message) {

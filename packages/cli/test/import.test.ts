@@ -70,6 +70,21 @@ describe('casegraph import', () => {
     expect(ragged.stderr).toMatch(/^casegraph: owners\.csv row 2: .*--strict stops at the first failed row\)\n$/);
   });
 
+  it('reports progress with rows, rate, an estimated total and the time left, and refuses an empty file', async () => {
+    const data = join(root, 'store-progress');
+    await register(data, 'registry');
+    const csv = join(root, 'many.csv');
+    writeFileSync(csv, ['person_id,name,born,company,company_no', ...Array.from({ length: 5000 }, (_, i) => `P${i},Person ${i},1980-01-01,Co ${i},C${i}`), ''].join('\n'));
+    const run = await runCli(['import', '--data', data, '--source', 'registry', '--mapping', mapping, csv], { env: { CASEGRAPH_PROGRESS_MS: '1' } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^importing rows: [\d,]+ of ~?[\d,]+, [\d,]+\/s, \d+s left$/m);
+    expect(run.stderr).toMatch(/^importing rows: 5,000 of 5,000, /m);
+    writeFileSync(join(root, 'empty.csv'), '');
+    const empty = await runCli(['import', '--data', data, '--source', 'registry', '--mapping', mapping, join(root, 'empty.csv')]);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/^casegraph: .*empty\.csv is empty: there is nothing to import/);
+  });
+
   it('refuses a mapping with an unknown property before opening the store, naming file, line and property', async () => {
     const bad = join(root, 'bad.yml');
     writeFileSync(bad, MAPPING.replace('birthDate:', 'birthday:'));

@@ -290,6 +290,8 @@ export interface ImportJob {
   status: 'running' | 'done' | 'failed' | 'cancelled';
   rows: number;
   rowsPerSecond: number | null;
+  /** Share of the data read, 0 to 1. */
+  fractionDone: number | null;
   statements: number | null;
   failedRows: number | null;
   failures: Array<{ file: string; row: number; column: string | null; reason: string }>;

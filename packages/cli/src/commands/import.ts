@@ -77,7 +77,8 @@ export function registerImportCommands(program: Command): void {
         mappingPath: flags.mapping === undefined ? undefined : resolve(flags.mapping),
         dataFile: data,
         strict: flags.strict === true,
-        onProgress: (p) => progress.update(p.rows),
+        // The total is estimated from the share of the files read so far, so a bar and the time left can show.
+        onProgress: (p) => progress.update(p.rows, p.bytesRead > 0 ? Math.max(p.rows, Math.round((p.rows * p.totalBytes) / p.bytesRead)) : undefined, { approximate: p.bytesRead < p.totalBytes }),
       });
     } finally {
       progress.finish();

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
+import { pipeline, Transform } from 'node:stream';
 import { basename, dirname, resolve } from 'node:path';
 import type { Ctx } from '../context/context.js';
 import { recordDenial, requirePurpose, runWithPurpose } from '../context/purpose.js';
@@ -43,6 +44,9 @@ export interface ImportSummary {
 export interface ImportProgress {
   rows: number;
   statements: number;
+  /** Bytes read of all the import's files, and their total size: how far the import is. */
+  bytesRead: number;
+  totalBytes: number;
 }
 
 /** How an import runs. */
@@ -102,6 +106,7 @@ export async function importMapped(ctx: Ctx, input: ImportOptions): Promise<Impo
   const job = await openJob(ctx, input, fingerprint);
   input.onJob?.(job.id);
   const summary: ImportSummary = { jobId: job.id, rows: 0, resumedRows: 0, entities: 0, statements: 0, inserted: 0, failures: [], failedRows: 0, problems: 0 };
+  const bytes = { read: 0, total: parts.reduce((sum, part) => sum + statSync(part.path).size, 0) };
   const note = (failure: RowFailure) => {
     if (summary.failures.length < MAX_KEPT_FAILURES) summary.failures.push(failure);
   };
@@ -129,9 +134,9 @@ export async function importMapped(ctx: Ctx, input: ImportOptions): Promise<Impo
         summary.entities += written.entities;
         summary.statements += written.statements;
         summary.inserted += written.inserted;
-        input.onProgress?.({ rows: summary.resumedRows + summary.rows, statements: summary.statements });
+        input.onProgress?.({ rows: summary.resumedRows + summary.rows, statements: summary.statements, bytesRead: bytes.read, totalBytes: bytes.total });
       };
-      for await (const item of readPart(part)) {
+      for await (const item of readPart(part, (n) => (bytes.read += n))) {
         const rowNumber = itemRow(item);
         if (rowNumber <= done) continue;
         if (input.signal?.aborted) throw new ImportCancelled();
@@ -206,9 +211,16 @@ function importParts(input: ImportOptions): Part[] {
 /** A row read from a part: mapped rows, or FtM entities already made. */
 type PartItem = RowItem | FtmEntityItem;
 
-function readPart(part: Part): AsyncGenerator<PartItem> {
+function readPart(part: Part, onBytes: (n: number) => void): AsyncGenerator<PartItem> {
   const format = detectFormat(part.path);
-  const stream = createReadStream(part.path);
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      onBytes(chunk.length);
+      done(null, chunk);
+    },
+  });
+  // pipeline hands a read error of the file on to the reader, which reports it.
+  pipeline(createReadStream(part.path), stream, () => undefined);
   if (part.query === null) return readFtmEntities(stream);
   if (format === 'csv') return readCsvRows(stream);
   if (format === 'json') return readJsonArray(stream);

@@ -226,9 +226,11 @@ function ImportFile({ sources }: { sources: string[] }) {
         <div className="import-job" data-testid="import-job" data-status={job.status} role="status">
           <p>
             <strong>{job.status === 'running' ? 'Importing…' : `Import ${job.status}`}</strong> {job.rows.toLocaleString('en')} rows
+            {job.status === 'running' && job.fractionDone !== null ? ` (${Math.round(job.fractionDone * 100)}% of the file)` : ''}
             {job.rowsPerSecond !== null ? `, ${job.rowsPerSecond.toLocaleString('en')} rows/s` : ''}
             {job.failedRows ? `, ${job.failedRows.toLocaleString('en')} failed` : ''}
           </p>
+          {job.status === 'running' && job.fractionDone !== null ? <progress max={1} value={job.fractionDone} aria-label="Share of the file imported" /> : null}
           {job.status === 'running' ? (
             <button type="button" className="button button--small" onClick={() => void cancelImport(job.id)}>
               Cancel

@@ -18,6 +18,8 @@ interface Running {
   startedAt: number;
   rows: number;
   statements: number;
+  /** Share of the uploaded file read, 0 to 1. */
+  fraction: number;
   folder: string;
 }
 
@@ -31,6 +33,8 @@ const jobShape = {
     status: { type: 'string', enum: ['running', 'done', 'failed', 'cancelled'] },
     rows: { type: 'integer' },
     rowsPerSecond: { type: ['number', 'null'] },
+    /** Share of the data read, 0 to 1, while the job runs here; 1 once done. */
+    fractionDone: { type: ['number', 'null'] },
     statements: { type: ['integer', 'null'] },
     failedRows: { type: ['integer', 'null'] },
     failures: { type: 'array', items: { type: 'object', properties: { file: { type: 'string' }, row: { type: 'integer' }, column: { type: ['string', 'null'] }, reason: { type: 'string' } } } },
@@ -92,7 +96,7 @@ export function importsRoutes(app: FastifyInstance, deps: AppDeps): void {
           throw error;
         }
         const controller = new AbortController();
-        const live: Running = { controller, startedAt: Date.now(), rows: 0, statements: 0, folder };
+        const live: Running = { controller, startedAt: Date.now(), rows: 0, statements: 0, fraction: 0, folder };
         const jobId = await new Promise<string>((resolve, reject) => {
           importMapped(ctx, {
             sourceId,
@@ -107,6 +111,7 @@ export function importsRoutes(app: FastifyInstance, deps: AppDeps): void {
             onProgress: (p) => {
               live.rows = p.rows;
               live.statements = p.statements;
+              live.fraction = p.totalBytes > 0 ? Math.min(1, p.bytesRead / p.totalBytes) : 1;
             },
           })
             .catch((error: unknown) => {
@@ -151,6 +156,7 @@ export function importsRoutes(app: FastifyInstance, deps: AppDeps): void {
         status: job.status,
         rows,
         rowsPerSecond: seconds !== null && seconds > 0 ? Math.round(rows / seconds) : null,
+        fractionDone: live ? Math.round(live.fraction * 1000) / 1000 : job.status === 'done' ? 1 : null,
         statements: live?.statements ?? summary.statements ?? null,
         failedRows: summary.failedRows ?? null,
         failures: (summary.failures ?? []) as object[],
