@@ -35,13 +35,26 @@ function flagsPurpose(flags: { case?: string; purpose?: string; justification?: 
   return { caseId: flags.case ?? null, code: flags.purpose ?? 'administration', justification: flags.justification ?? '' };
 }
 
+/**
+ * A mapping's `database` with `${NAME}` and `$NAME` replaced from the environment, so a mapping
+ * file can name its database without holding its password.
+ */
+function expandEnvironment(written: string): string {
+  return written.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, braced: string | undefined, bare: string | undefined) => {
+    const name = braced ?? bare ?? '';
+    const value = process.env[name];
+    if (value === undefined) throw new Error(`the mapping's database names $${name}, which is not set in the environment`);
+    return value;
+  });
+}
+
 /** `casegraph import`. */
 export function registerImportCommands(program: Command): void {
   storeFlags(
     program
       .command('import')
       .description('import rows through an FtM mapping, or an FtM entity stream, into a registered source (resumes an interrupted import of the same files)')
-      .argument('[data]', 'data file (.csv, .json, .jsonl, or .ftm.json/.ftm.jsonl without a mapping); by default the files the mapping names')
+      .argument('[data]', 'data file (.csv, .json, .jsonl, or .ftm.json/.ftm.jsonl without a mapping); by default the files or database tables the mapping names')
       .requiredOption('--source <id>', 'the registered source the rows come from')
       .option('--mapping <file>', 'FollowTheMoney mapping file (YAML); not needed for an FtM entity stream')
       .option('--strict', 'stop at the first row that fails')
@@ -76,6 +89,7 @@ export function registerImportCommands(program: Command): void {
         mapping,
         mappingPath: flags.mapping === undefined ? undefined : resolve(flags.mapping),
         dataFile: data,
+        databaseUrl: expandEnvironment,
         strict: flags.strict === true,
         // The total is estimated from the share of the files read so far, so a bar and the time left can show.
         onProgress: (p) => progress.update(p.rows, p.bytesRead > 0 ? Math.max(p.rows, Math.round((p.rows * p.totalBytes) / p.bytesRead)) : undefined, { approximate: p.bytesRead < p.totalBytes }),

@@ -13,6 +13,8 @@ import type { Mapping, MappingQuery } from './mapping.js';
 import { mapRow, type RowProblem } from './map-row.js';
 import { detectFormat, readCsvRows, readJsonArray, readJsonLines, type RowItem } from './read-rows.js';
 import { readFtmEntities, type FtmEntityItem } from './ftm-entities.js';
+import { describeDatabase, openPostgresSession, readSqlRows, type SqlSession } from './read-sql-rows.js';
+import { compileSqlQuery, type CompiledSqlQuery } from './sql-query.js';
 
 /** A row that could not be imported (or a value dropped from one), and why. */
 export interface RowFailure {
@@ -62,6 +64,10 @@ export interface ImportOptions {
   /** Stops the import between rows; the job is marked cancelled. */
   signal?: AbortSignal | undefined;
   onProgress?: ((p: ImportProgress) => void) | undefined;
+  /** Opens a session on a database a mapping query reads (default: PostgreSQL at the mapping's `database` URL). */
+  openDatabase?: ((url: string) => Promise<SqlSession>) | undefined;
+  /** Turns the mapping's `database` into the URL to open (the CLI expands environment variables in it). */
+  databaseUrl?: ((written: string) => string) | undefined;
   /** Told the job's id as soon as the job is opened (or found, when resuming). */
   onJob?: ((jobId: string) => void) | undefined;
 }
@@ -69,11 +75,13 @@ export interface ImportOptions {
 const BATCH_ROWS = 1000;
 const MAX_KEPT_FAILURES = 1000;
 
-/** One file read through one query, or one FtM entity stream (no query). */
+/** One file read through one query, one query's tables in a database, or one FtM entity stream (no query). */
 interface Part {
   key: string;
   query: MappingQuery | null;
+  /** The file; for a database, how failures name it (its tables). */
   path: string;
+  sql: { url: string; compiled: CompiledSqlQuery } | null;
 }
 
 /**
@@ -106,7 +114,7 @@ export async function importMapped(ctx: Ctx, input: ImportOptions): Promise<Impo
   const job = await openJob(ctx, input, fingerprint);
   input.onJob?.(job.id);
   const summary: ImportSummary = { jobId: job.id, rows: 0, resumedRows: 0, entities: 0, statements: 0, inserted: 0, failures: [], failedRows: 0, problems: 0 };
-  const bytes = { read: 0, total: parts.reduce((sum, part) => sum + statSync(part.path).size, 0) };
+  const bytes = { read: 0, total: parts.reduce((sum, part) => sum + (part.sql === null ? statSync(part.path).size : 0), 0) };
   const note = (failure: RowFailure) => {
     if (summary.failures.length < MAX_KEPT_FAILURES) summary.failures.push(failure);
   };
@@ -136,7 +144,7 @@ export async function importMapped(ctx: Ctx, input: ImportOptions): Promise<Impo
         summary.inserted += written.inserted;
         input.onProgress?.({ rows: summary.resumedRows + summary.rows, statements: summary.statements, bytesRead: bytes.read, totalBytes: bytes.total });
       };
-      for await (const item of readPart(part, (n) => (bytes.read += n))) {
+      for await (const item of readPart(part, input, (n) => (bytes.read += n))) {
         const rowNumber = itemRow(item);
         if (rowNumber <= done) continue;
         if (input.signal?.aborted) throw new ImportCancelled();
@@ -196,13 +204,21 @@ function importParts(input: ImportOptions): Part[] {
     if (input.dataFile === undefined || detectFormat(input.dataFile) !== 'ftm') {
       throw new Invalid('without a mapping, give an FtM entity stream (a .ftm.json or .ftm.jsonl file)');
     }
-    return [{ key: `ftm:${basename(input.dataFile)}`, query: null, path: resolve(input.dataFile) }];
+    return [{ key: `ftm:${basename(input.dataFile)}`, query: null, path: resolve(input.dataFile), sql: null }];
   }
   const parts: Part[] = [];
   for (const dataset of input.mapping.datasets) {
     for (const query of dataset.queries) {
+      if (input.dataFile === undefined && query.source.database !== null && query.source.csvUrls.length + query.source.jsonUrls.length === 0) {
+        // Compiled now, so a mapping naming unusable tables or columns is refused before any job starts.
+        const compiled = compileSqlQuery(`mapping ${basename(input.mappingPath ?? 'mapping')}`, query, query.index);
+        const url = input.databaseUrl?.(query.source.database) ?? query.source.database;
+        const tables = compiled.from.replace(/"/g, '');
+        parts.push({ key: `${query.dataset}[${query.index}]:sql`, query, path: tables, sql: { url, compiled } });
+        continue;
+      }
       const paths = input.dataFile !== undefined ? [resolve(input.dataFile)] : queryFiles(query, input.mappingPath ?? '.');
-      for (const path of paths) parts.push({ key: `${query.dataset}[${query.index}]:${basename(path)}`, query, path });
+      for (const path of paths) parts.push({ key: `${query.dataset}[${query.index}]:${basename(path)}`, query, path, sql: null });
     }
   }
   return parts;
@@ -211,7 +227,8 @@ function importParts(input: ImportOptions): Part[] {
 /** A row read from a part: mapped rows, or FtM entities already made. */
 type PartItem = RowItem | FtmEntityItem;
 
-function readPart(part: Part, onBytes: (n: number) => void): AsyncGenerator<PartItem> {
+function readPart(part: Part, input: ImportOptions, onBytes: (n: number) => void): AsyncGenerator<PartItem> {
+  if (part.sql !== null) return readDatabase(part.sql, input.openDatabase ?? openPostgresSession);
   const format = detectFormat(part.path);
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -235,6 +252,11 @@ function itemRow(item: PartItem): number {
 function fingerprintOf(input: ImportOptions, parts: Part[]): string {
   const hash = createHash('sha256').update(input.sourceId).update('\0').update(JSON.stringify(input.mapping ?? null));
   for (const part of parts) {
+    if (part.sql !== null) {
+      // A database has no size or modification time: the same tables read the same way are the same import.
+      hash.update('\0').update(part.key).update(describeDatabase(part.sql.url)).update(part.sql.compiled.select);
+      continue;
+    }
     let stat;
     try {
       stat = statSync(part.path);
@@ -292,4 +314,19 @@ function queryFiles(query: MappingQuery, mappingPath: string): string[] {
     throw new Invalid(`mapping ${basename(mappingPath)}: query ${query.dataset}[${query.index}] names no csv_url or json_url to read; give the data file`);
   }
   return files;
+}
+
+async function* readDatabase(sql: NonNullable<Part['sql']>, open: (url: string) => Promise<SqlSession>): AsyncGenerator<PartItem> {
+  let session: SqlSession;
+  try {
+    session = await open(sql.url);
+  } catch (error) {
+    throw new Invalid(`cannot open ${describeDatabase(sql.url)}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    yield* readSqlRows(session, sql.compiled);
+  } catch (error) {
+    if (error instanceof Invalid) throw error;
+    throw new Invalid(`reading ${describeDatabase(sql.url)} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

@@ -20,3 +20,5 @@ export { checkValue, normalizeText, type ValueCheck } from './values.js';
 export { checkIsoDate, checkDateFormat, parseDateWithFormat, type DateResult } from './dates.js';
 export { importMapped, type ImportOptions, type ImportSummary, type ImportProgress, type RowFailure } from './import-mapped.js';
 export { exportFtm, type ExportSummary } from './export-ftm.js';
+export { readSqlRows, openPostgresSession, describeDatabase, type SqlSession } from './read-sql-rows.js';
+export { compileSqlQuery, type CompiledSqlQuery } from './sql-query.js';
