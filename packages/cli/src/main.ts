@@ -5,6 +5,7 @@ import { registerExportCommands, registerImportCommands } from './commands/impor
 import { registerOversightCommands } from './commands/oversight.js';
 import { registerCaseCommands } from './commands/case.js';
 import { registerConnectorCommands } from './commands/connectors.js';
+import { registerSearchCommands } from './commands/search.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerSourceCommands } from './commands/source.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerOversightCommands(program);
   registerConnectorCommands(program);
+  registerSearchCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

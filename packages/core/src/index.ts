@@ -94,3 +94,8 @@ export { createYenteConnector } from './connectors/yente-connector.js';
 export { ConnectorCache } from './connectors/connector-cache.js';
 export { noConnectors, openConnectors, type ConnectorSet, type OpenConnector } from './connectors/open-connectors.js';
 export { fetchFromConnector, searchConnectors, type ConnectorAnswer, type ConnectorOutcome, type ConnectorSearch } from './connectors/search-connectors.js';
+export { parseQuery, QUERY_FIELDS, type ParsedQuery, type QueryField, type QueryPart } from './search/query-syntax.js';
+export { searchEntities, RESULT_WINDOW, type SearchInput, type SearchHit, type SearchMatch, type SearchResult, type FacetValue } from './search/search-entities.js';
+export { indexValue, searchGroupOf, SEARCH_GROUPS, type IndexedValue, type SearchGroup } from './search/index-terms.js';
+export { indexStatements, reindexSearch } from './search/index-statements.js';
+export type { MatchHow } from './search/score.js';

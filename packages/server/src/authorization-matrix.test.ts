@@ -283,6 +283,7 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
           expected: c.role === 'administrator',
         },
       ],
+      'GET /api/search': async (c) => [{ method: 'GET', url: '/api/search?q=Mira%20Novak', expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner }],
       'GET /api/connectors': async (c) => [{ method: 'GET', url: '/api/connectors', expected: ['analyst', 'supervisor'].includes(c.role) }],
       'POST /api/connectors/search': async (c) => {
         const reader = ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner;

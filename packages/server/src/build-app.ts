@@ -19,6 +19,7 @@ import { oversightRoutes } from './routes/oversight/oversight.routes.js';
 import { importsRoutes } from './routes/imports/imports.routes.js';
 import { sourcesRoutes } from './routes/sources/sources.routes.js';
 import { connectorsRoutes } from './routes/connectors/connectors.routes.js';
+import { searchRoutes } from './routes/search/search.routes.js';
 import { healthRoutes } from './routes/health/health.routes.js';
 import { purposesRoutes } from './routes/purposes/purposes.routes.js';
 import { VERSION } from './version.js';
@@ -69,6 +70,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   if (options.config.oidc !== null) oidcRoutes(app, deps, options.config.oidc, { allowInsecureIssuer: options.allowInsecureOidc === true });
   casesRoutes(app, deps);
   entitiesRoutes(app, deps);
+  searchRoutes(app, deps);
   usersRoutes(app, deps);
   unlocksRoutes(app, deps);
   oversightRoutes(app, deps);

@@ -9,6 +9,8 @@ export interface AuditedResult<T> {
   objectIds?: string[];
   subjectIds?: string[];
   detail?: Record<string, unknown>;
+  /** Query terms, already sealed: only oversight reports open them. */
+  sealedTerms?: string;
 }
 
 /** The action and category an audited use case records. */
@@ -124,6 +126,7 @@ async function inTransaction<T>(ctx: Ctx, action: AuditedAction, work: (tx: Ctx)
       ...(result.objectIds ? { objectIds: result.objectIds } : {}),
       ...(result.subjectIds ? { subjectIds: result.subjectIds } : {}),
       ...(result.detail ? { detail: result.detail } : {}),
+      ...(result.sealedTerms ? { sealedTerms: result.sealedTerms } : {}),
     };
     await recordEvent(tx, trx, event);
     return result.value;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { indexStatements } from '../search/index-statements.js';
 import { sql } from 'kysely';
 import type { Ctx } from '../context/context.js';
 import { runWithPurpose } from '../context/purpose.js';
@@ -93,7 +94,7 @@ async function upsertBatch(
   retentionUntil: string | null,
 ): Promise<number> {
   const column = <K extends keyof StatementRow>(key: K) => batch.map((row) => row[key]);
-  const result = await sql<{ inserted: boolean }>`
+  const result = await sql<{ id: string; inserted: boolean }>`
     insert into statements (id, entity_id, schema, property, prop_type, value, normalized, source_id, origin,
                             first_seen, last_seen, markings, retention_until)
     select u.id, u.entity_id, u.schema, u.property, u.prop_type, u.value, u.normalized, ${source.id}, u.origin,
@@ -103,6 +104,9 @@ async function upsertBatch(
                 ${column('normalized')}::text[], ${column('origin')}::text[])
          as u(id, entity_id, schema, property, prop_type, value, normalized, origin)
     on conflict (id) do update set last_seen = greatest(statements.last_seen, excluded.last_seen)
-    returning (xmax = 0) as inserted`.execute(ctx.db);
-  return result.rows.filter((row) => row.inserted).length;
+    returning id, (xmax = 0) as inserted`.execute(ctx.db);
+  const inserted = new Set(result.rows.filter((row) => row.inserted).map((row) => row.id));
+  // New statements enter the search index in the same transaction; seen ones are indexed already.
+  await indexStatements(ctx.db, batch.filter((row) => inserted.has(row.id)).map((row) => ({ ...row, sourceId: source.id })));
+  return inserted.size;
 }

@@ -135,6 +135,19 @@ export interface ImportJobsTable {
   summary: ColumnType<Record<string, unknown> | null, string | null, string | null>;
 }
 
+/** One searchable statement in the consolidated search index. */
+export interface SearchValuesTable {
+  statement_id: string;
+  entity_id: string;
+  source_id: string;
+  /** Property-type group: name, address, identifier, phone, email, text. */
+  grp: string;
+  /** The normalised value trigram similarity compares. */
+  key: string;
+  /** Exact-match terms, each prefixed by its kind (t: token, p: phonetic, g: nickname group...). */
+  terms: string[];
+}
+
 /** Oversight sign-offs of review-queue items. */
 export interface AnomalyReviewsTable {
   id: string;
@@ -226,6 +239,7 @@ export interface Database {
   audit_head: AuditHeadTable;
   anomaly_reviews: AnomalyReviewsTable;
   import_jobs: ImportJobsTable;
+  search_values: SearchValuesTable;
   audit_checkpoints: AuditCheckpointsTable;
 }
 
