@@ -99,3 +99,4 @@ export { searchEntities, RESULT_WINDOW, type SearchInput, type SearchHit, type S
 export { indexValue, searchGroupOf, SEARCH_GROUPS, type IndexedValue, type SearchGroup } from './search/index-terms.js';
 export { indexStatements, reindexSearch } from './search/index-statements.js';
 export type { MatchHow } from './search/score.js';
+export { matchEntities, MATCHER, type MatchExample, type MatchOptions, type MatchResponse, type MatchResult } from './search/match-entities.js';

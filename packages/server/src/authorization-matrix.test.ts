@@ -284,6 +284,17 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
         },
       ],
       'GET /api/search': async (c) => [{ method: 'GET', url: '/api/search?q=Mira%20Novak', expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner }],
+      'POST /api/yente/match/:dataset': async (c) => [
+        { method: 'POST', url: '/api/yente/match/default', body: { queries: { q1: { schema: 'Person', properties: { name: ['Mira Novak'] } } } }, expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner },
+      ],
+      'GET /api/yente/search/:dataset': async (c) => [{ method: 'GET', url: '/api/yente/search/default?q=Mira%20Novak', expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner }],
+      'GET /api/yente/entities/:id': async (c) => {
+        const reader = ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner;
+        return [
+          { method: 'GET', url: `/api/yente/entities/${ENTITY_PLAIN}`, expected: reader },
+          { method: 'GET', url: `/api/yente/entities/${ENTITY_MARKED}`, expected: reader && c.marked },
+        ];
+      },
       'GET /api/connectors': async (c) => [{ method: 'GET', url: '/api/connectors', expected: ['analyst', 'supervisor'].includes(c.role) }],
       'POST /api/connectors/search': async (c) => {
         const reader = ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner;

@@ -20,6 +20,7 @@ import { importsRoutes } from './routes/imports/imports.routes.js';
 import { sourcesRoutes } from './routes/sources/sources.routes.js';
 import { connectorsRoutes } from './routes/connectors/connectors.routes.js';
 import { searchRoutes } from './routes/search/search.routes.js';
+import { yenteRoutes } from './routes/yente/yente.routes.js';
 import { healthRoutes } from './routes/health/health.routes.js';
 import { purposesRoutes } from './routes/purposes/purposes.routes.js';
 import { VERSION } from './version.js';
@@ -71,6 +72,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   casesRoutes(app, deps);
   entitiesRoutes(app, deps);
   searchRoutes(app, deps);
+  yenteRoutes(app, deps);
   usersRoutes(app, deps);
   unlocksRoutes(app, deps);
   oversightRoutes(app, deps);

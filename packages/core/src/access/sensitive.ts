@@ -9,7 +9,7 @@ import { authorizeCase, caseNotFound } from './authorize.js';
 import { requireRole } from './require-role.js';
 
 /** Categories a supervisor can unlock for one case. */
-export const UNLOCKABLE = ['special-category', 'minors', 'witness-identity', 'informant-identity'] as const;
+export const UNLOCKABLE = ['special-category', 'minors', 'witness-identity', 'informant-identity', 'bulk-results'] as const;
 
 /** A category of sensitive data that stays hidden without an unlock. */
 export type SensitiveCategory = (typeof UNLOCKABLE)[number];

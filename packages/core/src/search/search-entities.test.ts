@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTerms, sealTerms } from '../audit/keys.js';
 import type { Actor, Ctx } from '../context/context.js';
 import { writeEntities } from '../entities/write-entities.js';
 import { createCase } from '../cases/create-case.js';
+import { decideUnlock, requestUnlock } from '../access/sensitive.js';
 import { Forbidden, Invalid, PurposeRequired } from '../errors.js';
 import { registerSource } from '../sources/register-source.js';
 import type { Store } from '../store/index.js';
@@ -134,6 +135,26 @@ describe.each(dialects())('consolidated search on %s', (dialect) => {
     await expect(search('Margaret', { cursor: far })).rejects.toThrow();
     await expect(search('Margaret', { limit: 1, cursor: Buffer.from(`199.${(await import('node:crypto')).createHash('sha256').update('Margaret').digest('base64url').slice(0, 12)}`).toString('base64url') })).resolves.toBeDefined();
     await expect(search('Margaret', { limit: 2, cursor: Buffer.from(`199.${(await import('node:crypto')).createHash('sha256').update('Margaret').digest('base64url').slice(0, 12)}`).toString('base64url') })).rejects.toThrow(Forbidden);
+  });
+
+  it('a supervisor other than the requester can unlock results past the window for one case', async () => {
+    const people: Record<'asker' | 'boss', Actor> = {
+      asker: { userId: 'u-asker', sessionId: null, organisation: 'local', roles: ['analyst'], compartments: [] },
+      boss: { userId: 'u-boss', sessionId: null, organisation: 'local', roles: ['supervisor'], compartments: [] },
+    };
+    for (const actor of Object.values(people)) {
+      await store.db.insertInto('users').values({ id: actor.userId, username: actor.userId, display_name: actor.userId, organisation: 'local', roles: actor.roles, compartments: [], password_hash: null }).execute();
+    }
+    const theCase = await createCase(testContext(store, { actor: people.asker }), { title: 'Wide sweep of the quay', purpose: 'fraud-audit' });
+    const asker = testContext(store, { actor: people.asker, purpose: { caseId: theCase.id, code: 'fraud-audit', justification: 'all the quay companies' } });
+    const deep = { limit: 2, cursor: Buffer.from(`199.${createHash('sha256').update('harbour').digest('base64url').slice(0, 12)}`).toString('base64url') };
+    await expect(search('harbour', deep, asker)).rejects.toThrow(/need a supervisor's approval/);
+    const unlock = await requestUnlock(asker, { caseId: theCase.id, categories: ['bulk-results'], reason: 'the sweep of every company at the quay was ordered by the court', hours: 2 });
+    await store.db.insertInto('case_members').values({ case_id: theCase.id, user_id: people.boss.userId, role: 'member', added_at: new Date(), added_by: people.asker.userId }).execute();
+    await decideUnlock(testContext(store, { actor: people.boss }), { unlockId: unlock.id, approve: true });
+    await expect(search('harbour', deep, asker)).resolves.toMatchObject({ results: [] });
+    const denials = await store.db.selectFrom('audit_events').select('outcome').where('action', '=', 'search').where('actor_id', '=', people.asker.userId).execute();
+    expect(denials.map((d) => d.outcome)).toEqual(['denied', 'success']);
   });
 
   it('empty and match-everything searches are refused before any query', async () => {

@@ -19,6 +19,8 @@ export interface SearchInput {
   cursor?: string | null | undefined;
   /** Results per page (default 20, at most 100). */
   limit?: number | undefined;
+  /** Where the page starts, for callers that page by number (yente's `offset`); a cursor wins. */
+  offset?: number | undefined;
 }
 
 /** Why a result matched: which of its values met which part of the query, and how. */
@@ -41,6 +43,8 @@ export interface SearchHit {
   score: number;
   sources: string[];
   matches: SearchMatch[];
+  /** Every value of the entity the caller may see, by property. */
+  properties: Record<string, string[]>;
 }
 
 /** A facet value and how many results hold it. */
@@ -97,16 +101,19 @@ export async function searchEntities(ctx: Ctx, input: SearchInput, seal: (terms:
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new Invalid(`limit must be a whole number from 1 to ${MAX_PAGE}`);
   for (const schema of parsed.schemata) if (!isSchema(schema)) throw new Invalid(`unknown schema "${schema}"`);
   const fingerprint = createHash('sha256').update(input.query).digest('base64url').slice(0, 12);
-  const offset = readCursor(input.cursor ?? null, fingerprint);
-  if (offset + limit > RESULT_WINDOW) {
-    throw new Forbidden(`results past the first ${RESULT_WINDOW} need a supervisor's approval: narrow the search (add a field, a source or born:) instead`);
-  }
+  const offset = input.cursor ? readCursor(input.cursor, fingerprint) : (input.offset ?? 0);
+  if (!Number.isInteger(offset) || offset < 0) throw new Invalid('offset must be a whole number from 0');
   const sealedTerms = seal(input.query);
   return runWithPurpose(ctx, action, async (tx) => {
+    // Past the window a search lists rather than names: a supervisor unlocks that for one case, for a few hours.
+    const window = (await unlockedCategories(tx)).has('bulk-results') ? MAX_ENTITIES : RESULT_WINDOW;
+    if (offset + limit > window) {
+      throw new Forbidden(`results past the first ${window} need a supervisor's approval (a bulk-results unlock for the case); narrow the search with a field, a source or born: instead`);
+    }
     const { entities, countries, truncated } = await findEntities(tx, parsed);
     const total = entities.length;
     const page = entities.slice(offset, offset + limit);
-    const next = offset + limit < total && offset + limit < RESULT_WINDOW ? writeCursor(offset + limit, fingerprint) : null;
+    const next = offset + limit < total ? writeCursor(offset + limit, fingerprint) : null;
     const result: SearchResult = { total, results: page, facets: facetsOf(entities, countries), next, truncated };
     return { value: result, subjectIds: page.map((hit) => hit.id), sealedTerms, detail: { total, offset, returned: page.length, truncated } };
   });
@@ -204,8 +211,8 @@ function describePart(part: QueryPart): string {
   return `${part.field}: ${part.value}`;
 }
 
-/** Every entity that meets each part of the query, scored and explained, strongest first. */
-async function findEntities(tx: Ctx, parsed: ParsedQuery): Promise<{ entities: SearchHit[]; countries: Map<string, string[]>; truncated: boolean }> {
+/** Every entity that meets each part of the query, scored and explained, strongest first (inside the caller's audited transaction). */
+export async function findEntities(tx: Ctx, parsed: ParsedQuery): Promise<{ entities: SearchHit[]; countries: Map<string, string[]>; truncated: boolean; assembled: Map<string, Entity> }> {
   const unlocked = await unlockedCategories(tx);
   // Per entity, per part: the matches found.
   const found = new Map<string, Map<string, SearchMatch[]>>();
@@ -248,10 +255,10 @@ async function findEntities(tx: Ctx, parsed: ParsedQuery): Promise<{ entities: S
     const matches = [...candidate.parts.values()].flatMap((list) => list.filter((m) => visible.has(statementOf.get(m) ?? '')));
     if (!wanted.every((p) => matches.some((m) => m.part === p))) continue;
     matches.sort((a, b) => b.score - a.score);
-    hits.push({ id: entity.id, schema: entity.schema, caption: captionOf(entity), score: Math.round(candidate.score * 1000) / 1000, sources: entity.sources, matches: matches.slice(0, 6) });
+    hits.push({ id: entity.id, schema: entity.schema, caption: captionOf(entity), score: Math.round(candidate.score * 1000) / 1000, sources: entity.sources, matches: matches.slice(0, 6), properties: Object.fromEntries(Object.entries(entity.properties).map(([name, values]) => [name, [...new Set(values.map((v) => v.value))]])) });
     countries.set(entity.id, [...new Set(COUNTRY_FACETS.flatMap((property) => (entity.properties[property] ?? []).map((v) => v.value.toLowerCase())))]);
   }
-  return { entities: hits, countries, truncated };
+  return { entities: hits, countries, truncated, assembled };
 }
 
 function passesFilters(entity: Entity, parsed: ParsedQuery): boolean {

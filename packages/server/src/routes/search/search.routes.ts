@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { rolesFor, sealTerms, searchEntities, StoreUnavailable } from '@casegraph/core';
 import type { AppDeps } from '../../app-deps.js';
 import { requestContext } from '../../plugins/route-policy.js';
+import { WHOLE_NUMBER, wholeNumber } from '../query-params.js';
 
 const facet = { type: 'array', items: { type: 'object', required: ['value', 'count'], properties: { value: { type: 'string' }, count: { type: 'integer' } } } } as const;
 
@@ -46,7 +47,7 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
           type: 'object',
           required: ['q'],
           additionalProperties: false,
-          properties: { q: { type: 'string', minLength: 1, maxLength: 1000 }, cursor: { type: 'string', maxLength: 64 }, limit: { type: 'integer', minimum: 1, maximum: 100 } },
+          properties: { q: { type: 'string', minLength: 1, maxLength: 1000 }, cursor: { type: 'string', maxLength: 64 }, limit: WHOLE_NUMBER },
         },
         response: {
           200: {
@@ -64,10 +65,10 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const query = request.query as { q: string; cursor?: string; limit?: number };
+      const query = request.query as { q: string; cursor?: string; limit?: string };
       const keys = deps.keys;
       if (keys === undefined) throw new StoreUnavailable('this server has no key to seal query terms with, so it cannot search');
-      return searchEntities(requestContext(request, deps), { query: query.q, cursor: query.cursor, limit: query.limit }, (terms) => sealTerms(keys, terms));
+      return searchEntities(requestContext(request, deps), { query: query.q, cursor: query.cursor, limit: wholeNumber(query.limit, 'limit', { min: 1, max: 100, fallback: 20 }) }, (terms) => sealTerms(keys, terms));
     },
   );
 }
