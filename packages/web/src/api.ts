@@ -324,3 +324,162 @@ export function getImport(id: string): Promise<ApiResult<ImportJob>> {
 export function cancelImport(id: string): Promise<ApiResult<null>> {
   return callApi(`/api/imports/${encodeURIComponent(id)}`, () => null, { method: 'DELETE' });
 }
+
+/** How a value met a part of the query, as the search service names it. */
+export type MatchHow =
+  | 'exact'
+  | 'token-order'
+  | 'nickname'
+  | 'initial'
+  | 'phonetic'
+  | 'typo'
+  | 'transliteration'
+  | 'trigram'
+  | 'same-unit'
+  | 'same-building'
+  | 'same-street'
+  | 'words';
+
+/** One reason a result matched: which of its values met which part of the query, and how. */
+export interface SearchMatch {
+  /** The part of the query, as `name: jon smith` or `free: jon smith`. */
+  part: string;
+  property: string;
+  value: string;
+  source: string;
+  /** A {@link MatchHow}, kept as text so a newer server's kinds still display. */
+  how: string;
+  score: number;
+  detail: string;
+}
+
+/** One entity in the results. */
+export interface SearchHit {
+  id: string;
+  schema: string;
+  caption: string;
+  score: number;
+  sources: string[];
+  matches: SearchMatch[];
+}
+
+/** A facet value and how many results hold it. */
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+/** A page of search results, with the total and facets of all of them. */
+export interface SearchResults {
+  total: number;
+  results: SearchHit[];
+  facets: { schema: FacetValue[]; source: FacetValue[]; country: FacetValue[] };
+  next: string | null;
+  truncated: boolean;
+  /** Results go on past what may be paged through without a supervisor's approval. */
+  moreNeedApproval: boolean;
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function isMatch(value: unknown): value is SearchMatch {
+  return (
+    isRecord(value) &&
+    typeof value.part === 'string' &&
+    typeof value.property === 'string' &&
+    typeof value.value === 'string' &&
+    typeof value.source === 'string' &&
+    typeof value.how === 'string' &&
+    typeof value.score === 'number' &&
+    typeof value.detail === 'string'
+  );
+}
+
+function isHit(value: unknown): value is SearchHit {
+  return (
+    isRecord(value) &&
+    typeof value.id === 'string' &&
+    typeof value.schema === 'string' &&
+    typeof value.caption === 'string' &&
+    typeof value.score === 'number' &&
+    isStringArray(value.sources) &&
+    Array.isArray(value.matches) &&
+    value.matches.every(isMatch)
+  );
+}
+
+function isFacetList(value: unknown): value is FacetValue[] {
+  return Array.isArray(value) && value.every((item) => isRecord(item) && typeof item.value === 'string' && typeof item.count === 'number');
+}
+
+const checkSearchResults: Check<SearchResults> = (b) => {
+  if (!isRecord(b) || typeof b.total !== 'number' || typeof b.truncated !== 'boolean') return undefined;
+  if (!Array.isArray(b.results) || !b.results.every(isHit)) return undefined;
+  if (b.next !== null && typeof b.next !== 'string') return undefined;
+  const facets = b.facets;
+  if (!isRecord(facets) || !isFacetList(facets.schema) || !isFacetList(facets.source) || !isFacetList(facets.country)) return undefined;
+  return {
+    total: b.total,
+    results: b.results,
+    facets: { schema: facets.schema, source: facets.source, country: facets.country },
+    next: b.next,
+    truncated: b.truncated,
+    moreNeedApproval: b.moreNeedApproval === true,
+  };
+};
+
+/** Searches every source under the working context: `GET /api/search` (the cursor is the previous page's `next`). */
+export function searchEntities(query: string, options: { cursor?: string | null; signal?: AbortSignal } = {}): Promise<ApiResult<SearchResults>> {
+  const params = new URLSearchParams({ q: query });
+  if (options.cursor) params.set('cursor', options.cursor);
+  return callApi(`/api/search?${params.toString()}`, checkSearchResults, { signal: options.signal, withContext: true });
+}
+
+/** One value of an entity's property, with where and when it was seen. */
+export interface EntityValue {
+  value: string;
+  source: string;
+  /** The key values of the source record the value came from. */
+  origin: string;
+  firstSeen: string;
+  lastSeen: string;
+  statementId: string;
+}
+
+/** An entity assembled from the statements the caller may see. */
+export interface EntityProfile {
+  id: string;
+  schema: string;
+  sources: string[];
+  properties: Record<string, EntityValue[]>;
+}
+
+function isEntityValue(value: unknown): value is EntityValue {
+  return (
+    isRecord(value) &&
+    typeof value.value === 'string' &&
+    typeof value.source === 'string' &&
+    typeof value.origin === 'string' &&
+    typeof value.firstSeen === 'string' &&
+    typeof value.lastSeen === 'string' &&
+    typeof value.statementId === 'string'
+  );
+}
+
+const checkEntity: Check<EntityProfile> = (b) => {
+  if (!isRecord(b) || typeof b.id !== 'string' || typeof b.schema !== 'string' || !isStringArray(b.sources)) return undefined;
+  if (!isRecord(b.properties)) return undefined;
+  const properties: Record<string, EntityValue[]> = {};
+  for (const [property, values] of Object.entries(b.properties)) {
+    if (!Array.isArray(values) || !values.every(isEntityValue)) return undefined;
+    properties[property] = values;
+  }
+  return { id: b.id, schema: b.schema, sources: b.sources, properties };
+};
+
+/** One entity under the working context: `GET /api/entities/:id` (404 when missing or not visible). */
+export function getEntity(id: string, signal?: AbortSignal): Promise<ApiResult<EntityProfile>> {
+  return callApi(`/api/entities/${encodeURIComponent(id)}`, checkEntity, { signal, withContext: true });
+}

@@ -4,6 +4,7 @@ import { AppLayout } from './app-layout';
 import { setChecking, setSignedIn, setSignedOut, setUnreachable, useSession } from './session';
 import { SignInPage } from './sign-in-page';
 import { CasesPage } from './pages/cases-page';
+import { EntityPage } from './pages/entity-page';
 import { GraphPage } from './pages/graph-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { OversightPage } from './pages/oversight-page';
@@ -77,6 +78,8 @@ function SignedInApp() {
 
 function RoutePage({ route }: { route: Route }) {
   if (route.kind === 'not-found') return <NotFoundPage pathname={route.pathname} />;
+  // Keyed by id so moving from one profile to another starts from a clean load.
+  if (route.kind === 'entity') return <EntityPage key={route.id} id={route.id} />;
   switch (route.section.id) {
     case 'search':
       return <SearchPage />;

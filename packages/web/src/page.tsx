@@ -6,10 +6,12 @@ interface PageProps {
   title: string;
   lead: ReactNode;
   children?: ReactNode;
+  /** Use the full content width, for pages with results beside their filters. */
+  wide?: boolean;
 }
 
 /** The frame of every page: its heading, a sentence on what it is for, then its content. */
-export function Page({ title, lead, children }: PageProps) {
+export function Page({ title, lead, children, wide = false }: PageProps) {
   const headingRef = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -19,7 +21,7 @@ export function Page({ title, lead, children }: PageProps) {
   }, [title]);
 
   return (
-    <article className="page">
+    <article className={wide ? 'page page--wide' : 'page'}>
       <header className="page__header">
         <h1 ref={headingRef} tabIndex={-1}>
           {title}

@@ -16,11 +16,32 @@ export type SectionId = Section['id'];
 /** Where the app lands when the address names no section. */
 export const homePath = '/search';
 
-/** What a pathname points at: a section, or nothing we know. */
-export type Route = { kind: 'section'; section: Section } | { kind: 'not-found'; pathname: string };
+/** What a pathname points at: a section, an entity's profile, or nothing we know. */
+export type Route =
+  | { kind: 'section'; section: Section }
+  | { kind: 'entity'; id: string }
+  | { kind: 'not-found'; pathname: string };
 
-/** Finds the section a pathname belongs to; `/cases/C-1` belongs to Cases. */
+/** The address of an entity's profile. */
+export function entityPath(id: string): string {
+  return `/entities/${encodeURIComponent(id)}`;
+}
+
+/** The entity id in `/entities/:id`, or null when the path is not a profile or its id is malformed. */
+function matchEntity(pathname: string): string | null {
+  const match = /^\/entities\/([^/]+)\/?$/.exec(pathname);
+  if (!match?.[1]) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return null;
+  }
+}
+
+/** Finds the section a pathname belongs to (`/cases/C-1` belongs to Cases), or the entity profile it names. */
 export function matchRoute(pathname: string): Route {
+  const entityId = matchEntity(pathname);
+  if (entityId !== null) return { kind: 'entity', id: entityId };
   const section = sections.find((s) => pathname === s.path || pathname.startsWith(`${s.path}/`));
   return section ? { kind: 'section', section } : { kind: 'not-found', pathname };
 }

@@ -61,6 +61,8 @@ export interface SearchResult {
   next: string | null;
   /** True when more values matched than were considered: the first are the strongest. */
   truncated: boolean;
+  /** True when results go on past the window this caller may page through without a supervisor's approval. */
+  moreNeedApproval: boolean;
 }
 
 /** Results past this many need a supervisor's approval: searches name someone, they do not list everyone. */
@@ -113,8 +115,9 @@ export async function searchEntities(ctx: Ctx, input: SearchInput, seal: (terms:
     const { entities, countries, truncated } = await findEntities(tx, parsed);
     const total = entities.length;
     const page = entities.slice(offset, offset + limit);
-    const next = offset + limit < total ? writeCursor(offset + limit, fingerprint) : null;
-    const result: SearchResult = { total, results: page, facets: facetsOf(entities, countries), next, truncated };
+    const end = offset + limit;
+    const next = end < total && end < window ? writeCursor(end, fingerprint) : null;
+    const result: SearchResult = { total, results: page, facets: facetsOf(entities, countries), next, truncated, moreNeedApproval: end < total && end >= window };
     return { value: result, subjectIds: page.map((hit) => hit.id), sealedTerms, detail: { total, offset, returned: page.length, truncated } };
   });
 }

@@ -52,13 +52,14 @@ export function searchRoutes(app: FastifyInstance, deps: AppDeps): void {
         response: {
           200: {
             type: 'object',
-            required: ['total', 'results', 'facets', 'next', 'truncated'],
+            required: ['total', 'results', 'facets', 'next', 'truncated', 'moreNeedApproval'],
             properties: {
               total: { type: 'integer' },
               results: { type: 'array', items: hit },
               facets: { type: 'object', required: ['schema', 'source', 'country'], properties: { schema: facet, source: facet, country: facet } },
               next: { type: ['string', 'null'] },
               truncated: { type: 'boolean' },
+              moreNeedApproval: { type: 'boolean' },
             },
           },
         },
