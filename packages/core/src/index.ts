@@ -19,7 +19,7 @@ export { loadOrCreateKeys, readKeys, sealTerms, openTerms, type AuditKeys } from
 export { checkpointAuditLog, verifyAuditLog, CHECKPOINT_ORIGIN, type AuditCheckpoint, type VerifyProblem, type VerifyReport } from './audit/verify-log.js';
 export { recordEvent, listEvents, type AuditCategory, type AuditEventInput, type AuditOutcome } from './audit/record-event.js';
 export { model, getSchema, getProperty, isSchema, propertyGroup, commonSchema } from './model/index.js';
-export { createDb, lockDataFolder, migrateToLatest, knownMigrations, APP_ROLE, type Store, type StoreOptions, type DataFolderLock, type LockOwner } from './store/index.js';
+export { createDb, lockDataFolder, migrateToLatest, knownMigrations, refreshStatistics, APP_ROLE, type Store, type StoreOptions, type DataFolderLock, type LockOwner } from './store/index.js';
 export type { Database } from './store/schema.js';
 export { registerSource, getSource, listSources, SENSITIVE_CATEGORIES, type Source, type SourcePolicy } from './sources/register-source.js';
 export { checkEntity, describeProblem, type EntityInput, type EntityProblem, type CheckedValue } from './entities/check-entity.js';

@@ -9,6 +9,7 @@ import { checkEntity, describeProblem } from '../entities/check-entity.js';
 import { Invalid, PurposeRequired } from '../errors.js';
 import { visibleCases } from '../access/authorize.js';
 import { getSource } from '../sources/register-source.js';
+import { refreshStatistics } from '../store/statistics.js';
 import type { Mapping, MappingQuery } from './mapping.js';
 import { mapRow, type RowProblem } from './map-row.js';
 import { detectFormat, readCsvRows, readJsonArray, readJsonLines, type RowItem } from './read-rows.js';
@@ -194,6 +195,8 @@ export async function importMapped(ctx: Ctx, input: ImportOptions): Promise<Impo
     throw error;
   }
   await finishJob(ctx, job.id, 'done', summary);
+  // A large import changes the tables' shape: the embedded store has no autovacuum to notice.
+  if (summary.inserted > 0) await refreshStatistics(ctx.db);
   return summary;
 }
 

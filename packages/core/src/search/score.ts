@@ -1,4 +1,4 @@
-import { compareAddresses, consonantSkeleton, isInitial, jaroWinkler, nameKey, nameTokens, normalizeAddress, normalizeEmail, normalizeIdentifier, normalizePhone, phoneticKey, sameGivenName, trigramSimilarity } from './normalize/index.js';
+import { compareAddresses, consonantSkeleton, isInitial, jaroWinkler, levenshtein, nameKey, nameTokens, normalizeAddress, normalizeEmail, normalizeIdentifier, normalizePhone, phoneticKey, sameGivenName, trigramSimilarity } from './normalize/index.js';
 import type { SearchGroup } from './index-terms.js';
 
 /** How a value matched a part of the query. */
@@ -15,8 +15,12 @@ export interface ValueMatch {
 export const MATCH_THRESHOLD = 0.5;
 
 // How much each way of meeting a name token is worth; an exact token is 1.
-const TOKEN_WEIGHTS = { nickname: 0.9, phonetic: 0.85, transliteration: 0.8, initial: 0.7 } as const;
-const TYPO_MIN_JARO_WINKLER = 0.87;
+const TOKEN_WEIGHTS = { nickname: 0.9, oneEdit: 0.88, phonetic: 0.85, weakPhonetic: 0.7, transliteration: 0.8, initial: 0.7 } as const;
+const TYPO_MIN_JARO_WINKLER = 0.85;
+// Codes this short collide across unrelated names (Owusu and Eze are both AS).
+const MIN_PHONETIC_CODE = 3;
+// Two names that sound alike but share few letters in order are weak evidence (Amita and Ahmad are both AMT).
+const PHONETIC_MIN_JARO_WINKLER = 0.75;
 
 const NON_LATIN = /[\u0370-\u03ff\u0400-\u04ff\u0600-\u06ff]/;
 
@@ -27,17 +31,25 @@ interface TokenMatch {
   how: MatchHow;
 }
 
+/** The strongest way one query token meets one name token, if any. */
 function matchToken(q: string, c: string): TokenMatch | null {
-  if (q === c) return { query: q, candidate: c, score: 1, how: 'exact' };
-  if (isInitial(q) || isInitial(c)) {
-    return (isInitial(q) ? c.startsWith(q) : q.startsWith(c)) ? { query: q, candidate: c, score: TOKEN_WEIGHTS.initial, how: 'initial' } : null;
-  }
-  if (sameGivenName(q, c)) return { query: q, candidate: c, score: TOKEN_WEIGHTS.nickname, how: 'nickname' };
-  if (phoneticKey(q) === phoneticKey(c) && phoneticKey(q) !== '') return { query: q, candidate: c, score: TOKEN_WEIGHTS.phonetic, how: 'phonetic' };
+  const match = (score: number, how: MatchHow): TokenMatch => ({ query: q, candidate: c, score, how });
+  // An initial only says the name starts with that letter, even against another initial.
+  if (isInitial(q) || isInitial(c)) return (isInitial(q) ? c.startsWith(q) : q.startsWith(c)) ? match(TOKEN_WEIGHTS.initial, 'initial') : null;
+  if (q === c) return match(1, 'exact');
+  if (sameGivenName(q, c)) return match(TOKEN_WEIGHTS.nickname, 'nickname');
   const jw = jaroWinkler(q, c);
-  if (jw >= TYPO_MIN_JARO_WINKLER) return { query: q, candidate: c, score: Math.round(jw * 0.9 * 1000) / 1000, how: 'typo' };
-  if (q.length >= 3 && c.length >= 3 && consonantSkeleton(q) === consonantSkeleton(c)) return { query: q, candidate: c, score: TOKEN_WEIGHTS.transliteration, how: 'transliteration' };
-  return null;
+  const candidates: TokenMatch[] = [];
+  if (Math.min(q.length, c.length) >= 4 && levenshtein(q, c) === 1) candidates.push(match(TOKEN_WEIGHTS.oneEdit, 'typo'));
+  if (jw >= TYPO_MIN_JARO_WINKLER) candidates.push(match(Math.round(jw * 0.9 * 1000) / 1000, 'typo'));
+  const code = phoneticKey(q);
+  if (code !== '' && code === phoneticKey(c)) {
+    // A short code is trusted only when the letters agree too; a long one always counts, weakly when they do not.
+    if (jw >= PHONETIC_MIN_JARO_WINKLER) candidates.push(match(TOKEN_WEIGHTS.phonetic, 'phonetic'));
+    else if (code.length >= MIN_PHONETIC_CODE) candidates.push(match(TOKEN_WEIGHTS.weakPhonetic, 'phonetic'));
+  }
+  if (q.length >= 3 && c.length >= 3 && consonantSkeleton(q) === consonantSkeleton(c)) candidates.push(match(TOKEN_WEIGHTS.transliteration, 'transliteration'));
+  return candidates.reduce<TokenMatch | null>((best, m) => (best === null || m.score > best.score ? m : best), null);
 }
 
 const STRENGTH: readonly MatchHow[] = ['exact', 'token-order', 'nickname', 'phonetic', 'typo', 'transliteration', 'initial', 'trigram'];
@@ -75,10 +87,10 @@ export function scoreName(query: string, candidate: string): ValueMatch | null {
   }
   let score = matches.reduce((sum, m) => sum + m.score, 0) / q.length;
   // A name with more parts than asked still matches, a little less.
-  score *= 0.9 + (0.1 * q.length) / Math.max(q.length, c.length);
+  score *= 0.95 + (0.05 * q.length) / Math.max(q.length, c.length);
   if (unmet > 0) score *= 0.75;
   const trigram = trigramSimilarity(nameKey(query), nameKey(candidate));
-  if (trigram * 0.9 > score && trigram >= 0.45) return { score: round(trigram * 0.9), how: 'trigram', detail: `"${candidate}" shares ${Math.round(trigram * 100)}% of its letter trigrams with "${query}"` };
+  if (trigram * 0.9 > score && trigram * 0.9 >= MATCH_THRESHOLD) return { score: round(trigram * 0.9), how: 'trigram', detail: `"${candidate}" shares ${Math.round(trigram * 100)}% of its letter trigrams with "${query}"` };
   if (matches.length === 0 || score < MATCH_THRESHOLD) return null;
   const weakest = matches.reduce((w, m) => (STRENGTH.indexOf(m.how) > STRENGTH.indexOf(w.how) ? m : w));
   const how: MatchHow = transliterated && weakest.how === 'exact' ? 'transliteration' : weakest.how;
@@ -133,17 +145,23 @@ export function scoreText(query: string, candidate: string): ValueMatch | null {
   return { score: round(score), how: 'words', detail: `the text holds ${found.map((w) => `"${w}"`).join(', ')}${found.length < words.length ? ` (${found.length} of ${words.length} words)` : ''}` };
 }
 
-/** Scores a stored value of a group against a part of the query. */
-export function scoreValue(group: SearchGroup, query: string, candidate: string): ValueMatch | null {
+// A record's own phone or email says more about it than one it only mentions (a call's caller, say).
+const OWN_CONTACT_PROPERTIES = new Set(['phone', 'email', 'number']);
+
+/** Scores a stored value (of a property) of a group against a part of the query. */
+export function scoreValue(group: SearchGroup, query: string, candidate: string, property = ''): ValueMatch | null {
   switch (group) {
     case 'name':
       return scoreName(query, candidate);
     case 'address':
       return scoreAddress(query, candidate);
     case 'identifier':
-    case 'phone':
-    case 'email':
       return scoreExact(group, query, candidate);
+    case 'phone':
+    case 'email': {
+      const match = scoreExact(group, query, candidate);
+      return match === null || OWN_CONTACT_PROPERTIES.has(property) ? match : { ...match, score: 0.9, detail: `${match.detail} (as ${property})` };
+    }
     case 'text':
       return scoreText(query, candidate);
   }

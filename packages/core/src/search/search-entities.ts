@@ -226,7 +226,7 @@ export async function findEntities(tx: Ctx, parsed: ParsedQuery): Promise<{ enti
       const { rows, truncated: cut } = await candidatesOf(tx, probe, parsed.sources, unlocked);
       truncated ||= cut;
       for (const row of rows) {
-        const scored = scoreValue(probe.group, part.value, row.value);
+        const scored = scoreValue(probe.group, part.value, row.value, row.property);
         if (scored === null) continue;
         const match: SearchMatch = { part: describePart(part), property: row.property, value: row.value, source: row.source_id, ...scored };
         statementOf.set(match, row.statement_id);

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { StoreUnavailable } from '../errors.js';
 import { lockDataFolder, type DataFolderLock } from './data-folder-lock.js';
 import { APP_ROLE, migrateToLatest } from './migrate.js';
+import { lacksStatistics, refreshStatistics } from './statistics.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { Database } from './schema.js';
 
@@ -84,9 +85,13 @@ async function openPGlite(folder: string | undefined, options: StoreOptions): Pr
     if (options.migrate !== false) {
       const admin = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite, ...(afterCommit ? { afterCommit } : {}) }) });
       migrated = await migrateToLatest(admin);
+      // A store loaded before statistics were kept gets them once, here.
+      if (await lacksStatistics(admin, 'statements')) await refreshStatistics(admin);
       await admin.destroy();
-      // The embedded server has no background checkpointer; the application checkpoints itself.
+      // The embedded server has no background checkpointer nor autovacuum: the application
+      // checkpoints and analyses itself.
       await pglite.query(`grant pg_checkpoint to ${APP_ROLE}`);
+      await pglite.query(`grant pg_maintain to ${APP_ROLE}`);
     }
     if (folder !== undefined && !existsSync(join(folder, MARKER))) {
       writeFileSync(join(folder, MARKER), JSON.stringify({ format: FORMAT, kind: 'casegraph-store' }) + '\n');

@@ -2,3 +2,4 @@ export { createDb, type Store, type StoreOptions } from './create-db.js';
 export { lockDataFolder, type DataFolderLock, type LockOwner } from './data-folder-lock.js';
 export { migrateToLatest, knownMigrations, APP_ROLE } from './migrate.js';
 export type * from './schema.js';
+export { refreshStatistics } from './statistics.js';

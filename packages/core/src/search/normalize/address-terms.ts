@@ -5,12 +5,13 @@ export const STREET_ABBREVIATIONS = new Map<string, string>([
   ['st', 'street'], ['str', 'street'], ['rd', 'road'], ['ave', 'avenue'], ['av', 'avenue'],
   ['ln', 'lane'], ['dr', 'drive'], ['ct', 'court'], ['pl', 'place'], ['sq', 'square'],
   ['blvd', 'boulevard'], ['hwy', 'highway'], ['pkwy', 'parkway'], ['cres', 'crescent'],
-  ['tce', 'terrace'], ['terr', 'terrace'],
+  ['tce', 'terrace'], ['terr', 'terrace'], ['ter', 'terrace'], ['cl', 'close'], ['gdns', 'gardens'], ['gdn', 'gardens'],
+  ['gr', 'grove'], ['gro', 'grove'], ['la', 'lane'], ['wy', 'way'], ['pde', 'parade'], ['ml', 'mall'], ['mws', 'mews'],
 ]);
 
 const STREET_TYPES = new Set([
   ...STREET_ABBREVIATIONS.values(),
-  'way', 'close', 'grove', 'gardens', 'row', 'walk', 'mews', 'parade', 'hill', 'rise', 'circle',
+  'way', 'close', 'grove', 'gardens', 'row', 'walk', 'mews', 'parade', 'hill', 'rise', 'circle', 'mall',
 ]);
 
 /** Whether a (normalised, expanded) word is a street type such as street, road or close. */
