@@ -6,6 +6,7 @@ import { registerOversightCommands } from './commands/oversight.js';
 import { registerCaseCommands } from './commands/case.js';
 import { registerConnectorCommands } from './commands/connectors.js';
 import { registerSearchCommands } from './commands/search.js';
+import { registerResolveCommands } from './commands/resolve.js';
 import { registerDemoCommands } from './commands/demo.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerSourceCommands } from './commands/source.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerOversightCommands(program);
   registerConnectorCommands(program);
   registerSearchCommands(program);
+  registerResolveCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -100,3 +100,6 @@ export { indexValue, searchGroupOf, SEARCH_GROUPS, type IndexedValue, type Searc
 export { indexStatements, reindexSearch } from './search/index-statements.js';
 export type { MatchHow } from './search/score.js';
 export { matchEntities, MATCHER, type MatchExample, type MatchOptions, type MatchResponse, type MatchResult } from './search/match-entities.js';
+export { resolveEntities, canonicalId, loadResolutionRecords, type ResolveSummary } from './resolution/resolve-entities.js';
+export { judgePair, undoJudgment, type Judgment, type Verdict } from './resolution/judgments.js';
+export { exportClusters, type ClusterRow } from './resolution/export-clusters.js';

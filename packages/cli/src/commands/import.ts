@@ -1,7 +1,7 @@
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createContext, exportFtm, importMapped, LOCAL_OPERATOR, parseMapping, type ImportSummary, type Mapping, type Purpose, type RowFailure } from '@casegraph/core';
+import { createContext, exportClusters, exportFtm, importMapped, LOCAL_OPERATOR, parseMapping, type ImportSummary, type Mapping, type Purpose, type RowFailure } from '@casegraph/core';
 import { createProgress, formatDuration } from '../progress.js';
 import { loadConfig, openStore, storeFlags, type StoreFlags } from '../store-options.js';
 
@@ -114,7 +114,7 @@ export function registerImportCommands(program: Command): void {
 }
 
 interface ExportFlags extends StoreFlags {
-  format: string;
+  format?: string;
   source?: string[];
   out?: string;
   case?: string;
@@ -127,15 +127,18 @@ export function registerExportCommands(program: Command): void {
   storeFlags(
     program
       .command('export')
-      .description('write the entities you may see as an FtM entity stream (a disclosure, recorded in the audit log)')
-      .requiredOption('--format <format>', 'ftm (FollowTheMoney entity JSON lines)')
+      .description('write the entities you may see as an FtM entity stream, or the clusters resolution made as CSV (a disclosure, recorded in the audit log)')
+      .argument('[what]', 'entities, or clusters (cluster_id,source,record_id)', 'entities')
+      .option('--format <format>', 'for entities: ftm (FollowTheMoney entity JSON lines)')
       .option('--source <id...>', 'only these sources')
       .option('--out <file>', 'write to this file (default: standard output)')
       .option('--case <id>', 'the case the export is for')
       .option('--purpose <code>', 'the purpose (default: administration, for the local operator)')
       .option('--justification <text>', 'why the data is exported'),
-  ).action(async (flags: ExportFlags) => {
-    if (flags.format !== 'ftm') throw new Error(`unknown export format "${flags.format}" (known: ftm)`);
+  ).action(async (what: string, flags: ExportFlags) => {
+    if (what === 'clusters') return exportClusterRows(flags);
+    if (what !== 'entities') throw new Error(`unknown export "${what}" (known: entities, clusters)`);
+    if (flags.format !== 'ftm') throw new Error(flags.format === undefined ? 'give --format ftm' : `unknown export format "${flags.format}" (known: ftm)`);
     const config = loadConfig(flags);
     const store = await openStore(flags);
     const out = flags.out === undefined ? null : createWriteStream(flags.out);
@@ -155,6 +158,22 @@ export function registerExportCommands(program: Command): void {
       await store.close();
     }
   });
+}
+
+/** `casegraph export clusters`: every resolved record with its cluster, for scoring against a ground truth. */
+async function exportClusterRows(flags: ExportFlags): Promise<void> {
+  const config = loadConfig(flags);
+  const store = await openStore(flags);
+  try {
+    const ctx = createContext({ db: store.db, actor: LOCAL_OPERATOR, config, purpose: flagsPurpose(flags, 'export of clusters') });
+    const rows = await exportClusters(ctx);
+    const text = ['cluster_id,source,record_id', ...rows.map((r) => [r.clusterId, r.source, r.recordId].map(csvField).join(','))].join('\n') + '\n';
+    if (flags.out === undefined) process.stdout.write(text);
+    else writeFileSync(flags.out, text);
+    process.stderr.write(`Exported ${rows.length.toLocaleString('en')} records in ${new Set(rows.map((r) => r.clusterId)).size.toLocaleString('en')} clusters${flags.out ? ` to ${flags.out}` : ''}\n`);
+  } finally {
+    await store.close();
+  }
 }
 
 /** Writes a line, waiting when the stream asks the writer to slow down. */

@@ -148,6 +148,37 @@ export interface SearchValuesTable {
   terms: string[];
 }
 
+/** A reviewer's judgment that two entity ids are, or are not, the same (or that they cannot tell). */
+export interface JudgmentsTable {
+  id: string;
+  a_id: string;
+  b_id: string;
+  verdict: 'positive' | 'negative' | 'unsure';
+  reason: string;
+  judged_by: string;
+  judged_at: Timestamp;
+  undone_by: string | null;
+  undone_at: Timestamp | null;
+}
+
+/** A pair a resolution run scored, with the weight each comparison contributed. */
+export interface CandidatePairsTable {
+  a_id: string;
+  b_id: string;
+  probability: number;
+  weight: number;
+  contributions: ColumnType<Array<{ comparison: string; level: string; weight: number; explanation: string }>, string, string>;
+  /** Whether the run that scored the pair linked it (its probability reached the run's threshold). */
+  linked: boolean;
+  scored_at: Timestamp;
+}
+
+/** The cluster an entity id belongs to now; the cluster id is its canonical id. */
+export interface EntityClustersTable {
+  entity_id: string;
+  cluster_id: string;
+}
+
 /** Oversight sign-offs of review-queue items. */
 export interface AnomalyReviewsTable {
   id: string;
@@ -240,6 +271,9 @@ export interface Database {
   anomaly_reviews: AnomalyReviewsTable;
   import_jobs: ImportJobsTable;
   search_values: SearchValuesTable;
+  judgments: JudgmentsTable;
+  candidate_pairs: CandidatePairsTable;
+  entity_clusters: EntityClustersTable;
   audit_checkpoints: AuditCheckpointsTable;
 }
 
