@@ -10,6 +10,7 @@ import { registerSource } from '../sources/register-source.js';
 import type { Store } from '../store/index.js';
 import { dialects, openTestStore, testContext } from '../test-support/test-store.js';
 import { searchEntities, type SearchResult } from './search-entities.js';
+import { judgePair } from '../resolution/judgments.js';
 
 const keys = { termsKey: randomBytes(32).toString('base64') };
 const seal = (terms: string) => sealTerms(keys, terms);
@@ -171,5 +172,16 @@ describe.each(dialects())('consolidated search on %s', (dialect) => {
     expect(event.subject_ids[0]).toBe('p-robert');
     expect(JSON.stringify(event)).not.toContain('Robret');
     expect(openTerms(keys, event.sealed_terms ?? '')).toBe('Robret Smith');
+  });
+
+  it('records resolution found to be the same person are one result, under the canonical id, with every record and source', async () => {
+    await writeEntities(testContext(store, { purpose }), { sourceId: 'registry', entities: [{ id: 'p-rob-dup', schema: 'Person', origin: 'R10', properties: { name: ['SMITH, Robert'], birthDate: ['1978-05-14'], phone: ['020 7946 0018'] } }] });
+    const before = await search('Robert Smith born:1978');
+    expect(ids(before).sort()).toEqual(['p-rob-dup', 'p-robert']);
+    await judgePair(testContext(store, { purpose }), { a: 'p-robert', b: 'p-rob-dup', verdict: 'positive', reason: 'same phone and birth date' });
+    const after = await search('Robert Smith born:1978');
+    expect(after.total).toBe(1);
+    expect(after.results[0]).toMatchObject({ id: 'p-rob-dup', entities: ['p-rob-dup', 'p-robert'] });
+    expect(after.results[0]?.properties.name?.sort()).toEqual(['Robert Smith', 'SMITH, Robert']);
   });
 });

@@ -6,7 +6,7 @@ import type { Ctx } from '../context/context.js';
 import { checkPurpose, runWithPurpose } from '../context/purpose.js';
 import { assembleVisibleEntities, type Entity } from '../entities/get-entity.js';
 import { Forbidden, Invalid } from '../errors.js';
-import { getSchema, isSchema } from '../model/index.js';
+import { commonSchema, getSchema, isSchema } from '../model/index.js';
 import { nameTokenTerms, type SearchGroup } from './index-terms.js';
 import { nameTokens, normalizeAddress, normalizeEmail, normalizeIdentifier, normalizePhone } from './normalize/index.js';
 import { parseQuery, type ParsedQuery, type QueryPart } from './query-syntax.js';
@@ -42,6 +42,8 @@ export interface SearchHit {
   caption: string;
   score: number;
   sources: string[];
+  /** The records (entity ids) of this result: more than one once resolution found them to be the same. */
+  entities: string[];
   matches: SearchMatch[];
   /** Every value of the entity the caller may see, by property. */
   properties: Record<string, string[]>;
@@ -248,20 +250,63 @@ export async function findEntities(tx: Ctx, parsed: ParsedQuery): Promise<{ enti
   const considered = ranked.slice(0, MAX_ENTITIES);
   // What the caller sees of each entity decides what shows: sources that may not be combined,
   // people who may be minors, and the entity's schema and caption.
-  const assembled = new Map((await assembleVisibleEntities(tx, considered.map((e) => e.id))).map((entity) => [entity.id, entity]));
-  const hits: SearchHit[] = [];
-  const countries = new Map<string, string[]>();
+  const visibleEntities = new Map((await assembleVisibleEntities(tx, considered.map((e) => e.id))).map((entity) => [entity.id, entity]));
+  // Records resolution found to describe the same person or company are one result, under the cluster's canonical id.
+  const clusterOf = await clustersOf(tx, [...visibleEntities.keys()]);
+  const groups = new Map<string, { members: Entity[]; matches: SearchMatch[] }>();
   for (const candidate of considered) {
-    const entity = assembled.get(candidate.id);
-    if (entity === undefined || !passesFilters(entity, parsed)) continue;
+    const entity = visibleEntities.get(candidate.id);
+    if (entity === undefined) continue;
     const visible = new Set(Object.values(entity.properties).flatMap((values) => values.map((v) => v.statementId)));
     const matches = [...candidate.parts.values()].flatMap((list) => list.filter((m) => visible.has(statementOf.get(m) ?? '')));
-    if (!wanted.every((p) => matches.some((m) => m.part === p))) continue;
-    matches.sort((a, b) => b.score - a.score);
-    hits.push({ id: entity.id, schema: entity.schema, caption: captionOf(entity), score: Math.round(candidate.score * 1000) / 1000, sources: entity.sources, matches: matches.slice(0, 6), properties: Object.fromEntries(Object.entries(entity.properties).map(([name, values]) => [name, [...new Set(values.map((v) => v.value))]])) });
-    countries.set(entity.id, [...new Set(COUNTRY_FACETS.flatMap((property) => (entity.properties[property] ?? []).map((v) => v.value.toLowerCase())))]);
+    const key = clusterOf.get(entity.id) ?? entity.id;
+    const group = groups.get(key) ?? { members: [], matches: [] };
+    groups.set(key, group);
+    group.members.push(entity);
+    group.matches.push(...matches);
   }
+  const hits: SearchHit[] = [];
+  const countries = new Map<string, string[]>();
+  const assembled = new Map<string, Entity>();
+  for (const [id, group] of groups) {
+    const entity = mergeEntities(id, group.members);
+    if (!passesFilters(entity, parsed) || !wanted.every((p) => group.matches.some((m) => m.part === p))) continue;
+    const score = wanted.reduce((sum, p) => sum + Math.max(...group.matches.filter((m) => m.part === p).map((m) => m.score)), 0) / wanted.length;
+    const matches = group.matches.sort((a, b) => b.score - a.score).slice(0, 6);
+    assembled.set(id, entity);
+    hits.push({
+      id,
+      schema: entity.schema,
+      caption: captionOf(entity),
+      score: Math.round(score * 1000) / 1000,
+      sources: entity.sources,
+      entities: group.members.map((m) => m.id).sort(),
+      matches,
+      properties: Object.fromEntries(Object.entries(entity.properties).map(([name, values]) => [name, [...new Set(values.map((v) => v.value))]])),
+    });
+    countries.set(id, [...new Set(COUNTRY_FACETS.flatMap((property) => (entity.properties[property] ?? []).map((v) => v.value.toLowerCase())))]);
+  }
+  hits.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
   return { entities: hits, countries, truncated, assembled };
+}
+
+/** The canonical id of every resolved entity among these. */
+async function clustersOf(tx: Ctx, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.db.selectFrom('entity_clusters').select(['entity_id', 'cluster_id']).where('entity_id', 'in', [...ids]).execute();
+  return new Map(rows.map((row) => [row.entity_id, row.cluster_id]));
+}
+
+/** The records of one cluster seen as one entity: every value with its own source, the most specific schema they share. */
+function mergeEntities(id: string, members: readonly Entity[]): Entity {
+  if (members.length === 1 && members[0]?.id === id) return members[0];
+  const properties: Entity['properties'] = {};
+  let schema: string | null = null;
+  for (const member of members) {
+    schema = schema === null ? member.schema : (commonSchema(schema, member.schema) ?? schema);
+    for (const [name, values] of Object.entries(member.properties)) (properties[name] ??= []).push(...values);
+  }
+  return { id, schema: schema ?? 'Thing', properties, sources: [...new Set(members.flatMap((m) => m.sources))].sort() };
 }
 
 function passesFilters(entity: Entity, parsed: ParsedQuery): boolean {

@@ -67,15 +67,20 @@ export function resolveRecords(records: readonly ResolutionRecord[], options: Re
     ...(options.maxBlockSize === undefined ? {} : { maxBlockSize: options.maxBlockSize }),
     onSkippedBlock: (block) => skippedBlocks.push(block),
   });
-  const outcomes: Array<Array<ComparisonOutcome | null>> = pairs.map(([i, j]) => compareRecords(records[i] as ResolutionRecord, records[j] as ResolutionRecord));
+  const at = (index: number): ResolutionRecord => {
+    const record = records[index];
+    if (record === undefined) throw new Error(`blocking gave record index ${index} of ${records.length}`);
+    return record;
+  };
+  const outcomes: Array<Array<ComparisonOutcome | null>> = pairs.map(([i, j]) => compareRecords(at(i), at(j)));
   const parameters = estimateParameters(
     outcomes.map((row) => row.map((outcome) => outcome?.level ?? null)),
     { ...options.estimate, comparisons: COMPARISONS, randomLevels: randomPairLevels(records, options.randomPairs ?? 5000, options.seed ?? 1) },
   );
   const tf = termFrequencies(records);
   const scored: ScoredPair[] = pairs.map(([i, j], n) => ({
-    a: records[i]?.id ?? '',
-    b: records[j]?.id ?? '',
+    a: at(i).id,
+    b: at(j).id,
     ...weighOutcomes(outcomes[n] ?? [], parameters, tf),
   }));
   const clusters = clusterPairs(

@@ -8,9 +8,10 @@ const facet = { type: 'array', items: { type: 'object', required: ['value', 'cou
 
 const hit = {
   type: 'object',
-  required: ['id', 'schema', 'caption', 'score', 'sources', 'matches'],
+  required: ['id', 'schema', 'caption', 'score', 'sources', 'entities', 'matches'],
   properties: {
     id: { type: 'string' },
+    entities: { type: 'array', items: { type: 'string' } },
     schema: { type: 'string' },
     caption: { type: 'string' },
     score: { type: 'number' },
