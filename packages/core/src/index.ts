@@ -103,3 +103,4 @@ export { matchEntities, MATCHER, type MatchExample, type MatchOptions, type Matc
 export { resolveEntities, canonicalId, loadResolutionRecords, type ResolveSummary } from './resolution/resolve-entities.js';
 export { judgePair, undoJudgment, type Judgment, type Verdict } from './resolution/judgments.js';
 export { exportClusters, type ClusterRow } from './resolution/export-clusters.js';
+export { reviewQueue, type ReviewPair } from './resolution/review-queue.js';

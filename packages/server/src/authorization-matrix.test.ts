@@ -6,6 +6,7 @@ import {
   ConnectorCache,
   createCase,
   createSqlConnector,
+  judgePair,
   parseMapping,
   type ConnectorSet,
   type SqlClient,
@@ -295,6 +296,20 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
           { method: 'GET', url: `/api/yente/entities/${ENTITY_MARKED}`, expected: reader && c.marked },
         ];
       },
+      'GET /api/review/pairs': async (c) => [{ method: 'GET', url: '/api/review/pairs', expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner }],
+      'POST /api/review/judgments': async (c) => {
+        const reader = ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner;
+        return [
+          // Both records must be visible: the marked one only with its marking.
+          { method: 'POST', url: '/api/review/judgments', body: { a: ENTITY_PLAIN, b: ENTITY_MARKED, verdict: 'unsure', reason: 'matrix: same street' }, expected: reader && c.marked },
+        ];
+      },
+      'POST /api/review/judgments/:id/undo': async (c) => {
+        const operator = createContext({ db: store.db, actor: LOCAL_OPERATOR, config: defaultConfig(), purpose: { caseId, code: 'fraud-audit', justification: 'matrix fixture' } });
+        const made = await judgePair(operator, { a: ENTITY_PLAIN, b: ENTITY_MARKED, verdict: 'unsure', reason: 'matrix fixture' });
+        return [{ method: 'POST', url: `/api/review/judgments/${made.id}/undo`, expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner && c.marked }];
+      },
+      'POST /api/resolve': async (c) => [{ method: 'POST', url: '/api/resolve', body: {}, expected: ['supervisor', 'administrator'].includes(c.role) && c.purpose && c.owner }],
       'GET /api/connectors': async (c) => [{ method: 'GET', url: '/api/connectors', expected: ['analyst', 'supervisor'].includes(c.role) }],
       'POST /api/connectors/search': async (c) => {
         const reader = ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner;

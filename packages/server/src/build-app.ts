@@ -21,6 +21,7 @@ import { sourcesRoutes } from './routes/sources/sources.routes.js';
 import { connectorsRoutes } from './routes/connectors/connectors.routes.js';
 import { searchRoutes } from './routes/search/search.routes.js';
 import { yenteRoutes } from './routes/yente/yente.routes.js';
+import { reviewRoutes } from './routes/review/review.routes.js';
 import { healthRoutes } from './routes/health/health.routes.js';
 import { purposesRoutes } from './routes/purposes/purposes.routes.js';
 import { VERSION } from './version.js';
@@ -73,6 +74,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   entitiesRoutes(app, deps);
   searchRoutes(app, deps);
   yenteRoutes(app, deps);
+  reviewRoutes(app, deps);
   usersRoutes(app, deps);
   unlocksRoutes(app, deps);
   oversightRoutes(app, deps);

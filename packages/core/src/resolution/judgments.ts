@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context/context.js';
-import { runWithPurpose } from '../context/purpose.js';
+import { runWithPurpose, type AuditedAction } from '../context/purpose.js';
+import { requireRole } from '../access/require-role.js';
 import { assembleVisibleEntities } from '../entities/get-entity.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
 import { canonicalId, reclusterAround } from './resolve-entities.js';
@@ -21,6 +22,8 @@ export interface Judgment {
 }
 
 const VERDICTS: readonly Verdict[] = ['positive', 'negative', 'unsure'];
+// Those who read records judge them; administrators run the deployment, not investigations.
+const REVIEWERS = ['analyst', 'supervisor'] as const;
 
 /**
  * Records a reviewer's judgment between two entity ids (both must be visible to the reviewer)
@@ -33,7 +36,9 @@ export async function judgePair(ctx: Ctx, input: { a: string; b: string; verdict
   if (input.a === input.b) throw new Invalid('a judgment is between two different records');
   if (typeof input.reason !== 'string' || input.reason.trim().length < 3) throw new Invalid('say why, in a few words: judgments are reviewed');
   const [a, b] = input.a < input.b ? [input.a, input.b] : [input.b, input.a];
-  return runWithPurpose(ctx, { action: 'resolution.judge', category: 'combination', subjectIds: [a, b] }, async (tx) => {
+  const action: AuditedAction = { action: 'resolution.judge', category: 'combination', subjectIds: [a, b] };
+  await requireRole(ctx, action, [...REVIEWERS]);
+  return runWithPurpose(ctx, action, async (tx) => {
     const visible = await assembleVisibleEntities(tx, [a, b]);
     // A record the reviewer may not see answers as one that does not exist.
     for (const id of [a, b]) if (!visible.some((e) => e.id === id)) throw new NotFound(`entity ${id} not found`);
@@ -51,7 +56,9 @@ export async function judgePair(ctx: Ctx, input: { a: string; b: string; verdict
 
 /** Undoes a judgment (it stays on record, marked undone) and clusters the records around it again: a merge it made splits. */
 export async function undoJudgment(ctx: Ctx, id: string): Promise<Judgment> {
-  return runWithPurpose(ctx, { action: 'resolution.undo', category: 'combination' }, async (tx) => {
+  const action = { action: 'resolution.undo', category: 'combination' } as const;
+  await requireRole(ctx, action, [...REVIEWERS]);
+  return runWithPurpose(ctx, action, async (tx) => {
     const row = await tx.db.selectFrom('judgments').selectAll().where('id', '=', id).executeTakeFirst();
     if (row === undefined) throw new NotFound(`judgment ${id} not found`);
     const visible = await assembleVisibleEntities(tx, [row.a_id, row.b_id]);

@@ -3,6 +3,7 @@ import { visibleStatements } from '../access/authorize.js';
 import { sensitiveStatementsFilter, unlockedCategories } from '../access/sensitive.js';
 import type { Ctx } from '../context/context.js';
 import { runWithPurpose } from '../context/purpose.js';
+import { requireRole } from '../access/require-role.js';
 import { Invalid } from '../errors.js';
 import { model } from '../model/ftm.js';
 import { clusterPairs, resolveRecords, type PairJudgments, type ResolutionRecord, type ScoredIdPair } from './scoring/index.js';
@@ -114,7 +115,9 @@ export async function writeClusters(tx: Ctx, clusters: readonly string[][]): Pro
 export async function resolveEntities(ctx: Ctx, input: { sources?: readonly string[]; threshold?: number } = {}): Promise<ResolveSummary> {
   const threshold = input.threshold ?? DEFAULT_THRESHOLD;
   if (!(threshold > 0 && threshold < 1)) throw new Invalid('the threshold is a match probability between 0 and 1, e.g. 0.5');
-  return runWithPurpose(ctx, { action: 'resolve', category: 'combination' }, async (tx) => {
+  const action = { action: 'resolve', category: 'combination' } as const;
+  await requireRole(ctx, action, ['supervisor', 'administrator']);
+  return runWithPurpose(ctx, action, async (tx) => {
     const records = await loadResolutionRecords(tx, { sources: input.sources });
     const judgments = await judgmentsAmong(tx);
     const run = resolveRecords(records, { threshold, judgments });
