@@ -105,6 +105,9 @@ export function registerImportCommands(program: Command): void {
         `${summary.inserted.toLocaleString('en')} new statements (${(summary.statements - summary.inserted).toLocaleString('en')} seen before); ` +
         `${summary.failedRows.toLocaleString('en')} rows failed, ${summary.problems.toLocaleString('en')} values dropped. Job ${summary.jobId}\n`,
     );
+    if (summary.resolved !== null) {
+      process.stderr.write(`Matched against the stored records: ${summary.resolved.pairs.toLocaleString('en')} candidate pairs scored, ${summary.resolved.linked.toLocaleString('en')} linked\n`);
+    }
     if (summary.failures.length > 0) {
       const path = flags.errors ?? `${data ?? flags.mapping ?? 'import'}.errors.csv`;
       writeErrorFile(path, summary.failures);

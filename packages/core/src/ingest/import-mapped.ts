@@ -10,6 +10,7 @@ import { Invalid, PurposeRequired } from '../errors.js';
 import { visibleCases } from '../access/authorize.js';
 import { getSource } from '../sources/register-source.js';
 import { refreshStatistics } from '../store/statistics.js';
+import { hasResolutionModel, resolveArrivals, RESOLVED_SCHEMATA, type ArrivalsResolved } from '../resolution/resolve-entities.js';
 import type { Mapping, MappingQuery } from './mapping.js';
 import { mapRow, type RowProblem } from './map-row.js';
 import { detectFormat, readCsvRows, readJsonArray, readJsonLines, type RowItem } from './read-rows.js';
@@ -41,6 +42,12 @@ export interface ImportSummary {
   failedRows: number;
   /** Values dropped or entities skipped within rows that were otherwise imported. */
   problems: number;
+  /**
+   * How the people and organisations imported were matched against what is stored, once a
+   * resolution run has fitted a model; null when there is none yet, or the import is too large to
+   * match record by record (run `casegraph resolve` then).
+   */
+  resolved: ArrivalsResolved | null;
 }
 
 /** Progress of an import, after each batch. */
@@ -74,6 +81,8 @@ export interface ImportOptions {
 }
 
 const BATCH_ROWS = 1000;
+// Past this many people and organisations an import is matched by a resolution run, not record by record.
+const MAX_ARRIVALS = 50_000;
 const MAX_KEPT_FAILURES = 1000;
 
 /** One file read through one query, one query's tables in a database, or one FtM entity stream (no query). */
@@ -114,7 +123,9 @@ export async function importMapped(ctx: Ctx, input: ImportOptions): Promise<Impo
   const fingerprint = fingerprintOf(input, parts);
   const job = await openJob(ctx, input, fingerprint);
   input.onJob?.(job.id);
-  const summary: ImportSummary = { jobId: job.id, rows: 0, resumedRows: 0, entities: 0, statements: 0, inserted: 0, failures: [], failedRows: 0, problems: 0 };
+  const summary: ImportSummary = { jobId: job.id, rows: 0, resumedRows: 0, entities: 0, statements: 0, inserted: 0, failures: [], failedRows: 0, problems: 0, resolved: null };
+  // People and organisations this import brings, to match against what is stored once it is done.
+  const arrivals = new Set<string>();
   const bytes = { read: 0, total: parts.reduce((sum, part) => sum + (part.sql === null ? statSync(part.path).size : 0), 0) };
   const note = (failure: RowFailure) => {
     if (summary.failures.length < MAX_KEPT_FAILURES) summary.failures.push(failure);
@@ -143,6 +154,7 @@ export async function importMapped(ctx: Ctx, input: ImportOptions): Promise<Impo
         summary.entities += written.entities;
         summary.statements += written.statements;
         summary.inserted += written.inserted;
+        if (arrivals.size <= MAX_ARRIVALS) for (const entity of entities) if (RESOLVED_SCHEMATA.includes(entity.schema)) arrivals.add(entity.id);
         input.onProgress?.({ rows: summary.resumedRows + summary.rows, statements: summary.statements, bytesRead: bytes.read, totalBytes: bytes.total });
       };
       for await (const item of readPart(part, input, (n) => (bytes.read += n))) {
@@ -197,6 +209,12 @@ export async function importMapped(ctx: Ctx, input: ImportOptions): Promise<Impo
   await finishJob(ctx, job.id, 'done', summary);
   // A large import changes the tables' shape: the embedded store has no autovacuum to notice.
   if (summary.inserted > 0) await refreshStatistics(ctx.db);
+  if (arrivals.size > 0 && arrivals.size <= MAX_ARRIVALS && (await hasResolutionModel(ctx))) {
+    summary.resolved = await runWithPurpose(ctx, { action: 'resolve.arrivals', category: 'combination' }, async (tx) => {
+      const resolved = await resolveArrivals(tx, [...arrivals]);
+      return { value: resolved, detail: { source: input.sourceId, job: job.id, records: arrivals.size, ...resolved } };
+    });
+  }
   return summary;
 }
 

@@ -1,4 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor, Ctx } from '../context/context.js';
@@ -10,6 +12,24 @@ import { dialects, openTestStore, testContext } from '../test-support/test-store
 import { judgePair, undoJudgment } from './judgments.js';
 import { canonicalId, resolveEntities } from './resolve-entities.js';
 import { pairwiseScores, readFebrl } from './scoring/index.js';
+import { importMapped } from '../ingest/import-mapped.js';
+import { parseMapping } from '../ingest/parse-mapping.js';
+
+const ARRIVALS_MAPPING = `
+arrivals:
+  queries:
+    - entities:
+        person:
+          schema: Person
+          keys: [ref]
+          properties:
+            name: { columns: [given, surname], join: " " }
+            firstName: { column: given }
+            lastName: { column: surname }
+            birthDate: { column: born }
+            idNumber: { column: ssn }
+            address: { column: address }
+`;
 
 // FEBRL 1: 500 synthetic people and 500 corrupted duplicates, with the truth in the record ids.
 const FEBRL1 = fileURLToPath(new URL('../../../../../shared/data/febrl1.csv', import.meta.url));
@@ -107,5 +127,28 @@ describe.each(dialects())('entity resolution in the store, on %s', (dialect) => 
     await expect(judgePair(ctx, { a: 'rec-1-org', b: 'no-such-record', verdict: 'positive', reason: 'same phone' })).rejects.toThrow(NotFound);
     await expect(judgePair(testContext(store, { actor: outsider, purpose: { caseId: null, code: 'administration', justification: 'checking' } }), { a: 'rec-1-org', b: 'sealed-copy', verdict: 'positive', reason: 'same person' })).rejects.toThrow(/source sealed may not be combined/);
     expect(await store.db.selectFrom('judgments').select('id').where('b_id', '=', 'sealed-copy').execute()).toEqual([]);
+  });
+
+  it('records arriving by import are matched against what is stored, under the last run’s model, without a full rerun', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'casegraph-arrivals-'));
+    try {
+      const original = febrl.records.find((r) => r.id === 'rec-100-org') ?? febrl.records[0];
+      if (original === undefined) throw new Error('no record');
+      writeFileSync(join(dir, 'arrivals.yml'), ARRIVALS_MAPPING);
+      // The same person again, with the given name misspelled, arriving in a new extract.
+      const given = original.givenNames?.[0] ?? '';
+      const misspelled = given.length > 3 ? given.slice(0, 1) + given.slice(2, 3) + given.slice(1, 2) + given.slice(3) : given;
+      writeFileSync(join(dir, 'arrivals.csv'), `ref,given,surname,born,ssn,address\nNEW-1,${misspelled},${original.surnames?.[0] ?? ''},${original.birthDates[0] ?? ''},${original.identifiers[0] ?? ''},"${original.addresses[0] ?? ''}"\n`);
+      const runs = await store.db.selectFrom('audit_events').select('id').where('action', '=', 'resolve').execute();
+      const summary = await importMapped(ctx, { sourceId: 'febrl-dup', mapping: parseMapping(ARRIVALS_MAPPING, { fileName: 'arrivals.yml' }), mappingPath: join(dir, 'arrivals.yml'), dataFile: join(dir, 'arrivals.csv') });
+      expect(summary.resolved?.linked).toBeGreaterThan(0);
+      const arrived = await store.db.selectFrom('statements').select('entity_id').where('origin', '=', 'NEW-1').executeTakeFirstOrThrow();
+      expect(await canonicalId(ctx, arrived.entity_id)).toBe(await canonicalId(ctx, original.id));
+      // No full run happened: the arrivals were matched inside the import, as a combination event of their own.
+      expect(await store.db.selectFrom('audit_events').select('id').where('action', '=', 'resolve').execute()).toHaveLength(runs.length);
+      expect(await store.db.selectFrom('audit_events').select('category').where('action', '=', 'resolve.arrivals').execute()).toEqual([{ category: 'combination' }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

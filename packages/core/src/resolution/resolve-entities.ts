@@ -6,7 +6,8 @@ import { runWithPurpose } from '../context/purpose.js';
 import { requireRole } from '../access/require-role.js';
 import { Invalid } from '../errors.js';
 import { model } from '../model/ftm.js';
-import { clusterPairs, resolveRecords, type PairJudgments, type ResolutionRecord, type ScoredIdPair } from './scoring/index.js';
+import { randomUUID } from 'node:crypto';
+import { candidatePairs, clusterPairs, compareRecords, resolveRecords, termFrequencies, weighOutcomes, type FellegiSunterParameters, type PairJudgments, type ResolutionRecord, type ScoredIdPair, type ScoredPair } from './scoring/index.js';
 
 /** What a resolution run did. */
 export interface ResolveSummary {
@@ -22,8 +23,8 @@ export interface ResolveSummary {
 // Pairs below this are not worth a reviewer's look nor a row.
 const KEEP_PAIRS_FROM = 0.05;
 const DEFAULT_THRESHOLD = 0.5;
-// Schemata whose records describe people and organisations: the ones resolution compares.
-const RESOLVED_SCHEMATA = Object.values(model.schemata)
+/** Schemata whose records describe people and organisations: the ones resolution compares. */
+export const RESOLVED_SCHEMATA: readonly string[] = Object.values(model.schemata)
   .filter((schema) => schema !== undefined && schema.isA('LegalEntity') && !schema.abstract)
   .map((schema) => (schema as { name: string }).name);
 
@@ -127,15 +128,9 @@ export async function resolveEntities(ctx: Ctx, input: { sources?: readonly stri
       const chunk = ids.slice(i, i + 5000);
       await tx.db.deleteFrom('candidate_pairs').where((eb) => eb.or([eb('a_id', 'in', chunk), eb('b_id', 'in', chunk)])).execute();
     }
-    const now = tx.now();
-    for (let i = 0; i < kept.length; i += 1000) {
-      const batch = kept.slice(i, i + 1000).map((pair) => {
-        const [a, b] = pair.a < pair.b ? [pair.a, pair.b] : [pair.b, pair.a];
-        return { a_id: a, b_id: b, probability: pair.probability, weight: pair.weight, contributions: JSON.stringify(pair.contributions), linked: pair.probability >= threshold, scored_at: now };
-      });
-      await tx.db.insertInto('candidate_pairs').values(batch).onConflict((oc) => oc.columns(['a_id', 'b_id']).doNothing()).execute();
-    }
+    await storePairs(tx, kept, threshold);
     await writeClusters(tx, run.clusters);
+    await tx.db.insertInto('resolution_models').values({ id: randomUUID(), fitted_at: tx.now(), threshold, parameters: JSON.stringify(run.parameters) }).execute();
     const summary: ResolveSummary = {
       records: records.length,
       pairs: run.pairs.length,
@@ -146,6 +141,58 @@ export async function resolveEntities(ctx: Ctx, input: { sources?: readonly stri
     };
     return { value: summary, detail: { ...summary, threshold, sources: input.sources ?? 'all' } };
   });
+}
+
+/** What matching newly arrived records did. */
+export interface ArrivalsResolved {
+  pairs: number;
+  linked: number;
+}
+
+/** Whether a resolution run has fitted a model that arrivals can be matched under. */
+export async function hasResolutionModel(ctx: Ctx): Promise<boolean> {
+  return (await ctx.db.selectFrom('resolution_models').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** Stores scored pairs (ordered ids), each linked or not at the threshold; a pair already stored is left as it is. */
+async function storePairs(tx: Ctx, pairs: readonly ScoredPair[], threshold: number): Promise<void> {
+  const now = tx.now();
+  for (let i = 0; i < pairs.length; i += 1000) {
+    const batch = pairs.slice(i, i + 1000).map((pair) => {
+      const [a, b] = pair.a < pair.b ? [pair.a, pair.b] : [pair.b, pair.a];
+      return { a_id: a, b_id: b, probability: pair.probability, weight: pair.weight, contributions: JSON.stringify(pair.contributions), linked: pair.probability >= threshold, scored_at: now };
+    });
+    await tx.db.insertInto('candidate_pairs').values(batch).onConflict((oc) => oc.columns(['a_id', 'b_id']).doNothing()).execute();
+  }
+}
+
+/**
+ * Matches newly arrived records against everything stored, under the model the last resolution
+ * run fitted (nothing happens before a first run): only pairs with a new record are scored, and
+ * only the clusters around them change. Runs inside the caller's audited transaction (an import's
+ * batch, say), whose purpose and access rules it shares.
+ */
+export async function resolveArrivals(tx: Ctx, entityIds: readonly string[]): Promise<ArrivalsResolved> {
+  if (entityIds.length === 0) return { pairs: 0, linked: 0 };
+  const model = await tx.db.selectFrom('resolution_models').select(['threshold', 'parameters']).orderBy('fitted_at', 'desc').limit(1).executeTakeFirst();
+  if (model === undefined) return { pairs: 0, linked: 0 };
+  const arrived = new Set(entityIds);
+  const records = await loadResolutionRecords(tx);
+  if (!records.some((r) => arrived.has(r.id))) return { pairs: 0, linked: 0 };
+  const tf = termFrequencies(records);
+  const parameters = model.parameters as FellegiSunterParameters;
+  const scored: ScoredPair[] = [];
+  for (const [i, j] of candidatePairs(records)) {
+    const a = records[i];
+    const b = records[j];
+    if (a === undefined || b === undefined || (!arrived.has(a.id) && !arrived.has(b.id))) continue;
+    const score = weighOutcomes(compareRecords(a, b), parameters, tf);
+    if (score.probability >= KEEP_PAIRS_FROM) scored.push({ a: a.id, b: b.id, ...score });
+  }
+  await storePairs(tx, scored, model.threshold);
+  const linked = scored.filter((p) => p.probability >= model.threshold);
+  await reclusterAround(tx, [...new Set([...entityIds, ...linked.flatMap((p) => [p.a, p.b])])]);
+  return { pairs: scored.length, linked: linked.length };
 }
 
 /**

@@ -5,6 +5,7 @@ import * as accountability from './migrations/0002-accountability.js';
 import * as importJobs from './migrations/0003-import-jobs.js';
 import * as search from './migrations/0004-search.js';
 import * as resolution from './migrations/0005-resolution.js';
+import * as resolutionModels from './migrations/0006-resolution-models.js';
 
 /** Every migration, in order. Names are numbered so both dialects apply them alike. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_import_jobs': importJobs,
   '0004_search': search,
   '0005_resolution': resolution,
+  '0006_resolution_models': resolutionModels,
 };
 
 /** The role the application runs as: no superuser, no DDL, no rewriting of the audit log. */
@@ -21,7 +23,7 @@ export const APP_ROLE = 'casegraph_app';
 /** Tables the application reads and changes freely (within the rules of core). */
 const APP_TABLES = [
   'sources', 'statements', 'users', 'cases', 'case_counters', 'organisations', 'sessions', 'case_members',
-  'sensitive_unlocks', 'legal_holds', 'sign_in_failures', 'anomaly_reviews', 'import_jobs', 'search_values', 'judgments', 'candidate_pairs', 'entity_clusters',
+  'sensitive_unlocks', 'legal_holds', 'sign_in_failures', 'anomaly_reviews', 'import_jobs', 'search_values', 'judgments', 'candidate_pairs', 'entity_clusters', 'resolution_models',
 ];
 
 class InCodeMigrations implements MigrationProvider {

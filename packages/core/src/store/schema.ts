@@ -179,6 +179,14 @@ export interface EntityClustersTable {
   cluster_id: string;
 }
 
+/** The model a resolution run fitted, and the threshold it linked at. */
+export interface ResolutionModelsTable {
+  id: string;
+  fitted_at: Timestamp;
+  threshold: number;
+  parameters: ColumnType<unknown, string, string>;
+}
+
 /** Oversight sign-offs of review-queue items. */
 export interface AnomalyReviewsTable {
   id: string;
@@ -274,6 +282,7 @@ export interface Database {
   judgments: JudgmentsTable;
   candidate_pairs: CandidatePairsTable;
   entity_clusters: EntityClustersTable;
+  resolution_models: ResolutionModelsTable;
   audit_checkpoints: AuditCheckpointsTable;
 }
 
