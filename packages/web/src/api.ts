@@ -483,3 +483,133 @@ const checkEntity: Check<EntityProfile> = (b) => {
 export function getEntity(id: string, signal?: AbortSignal): Promise<ApiResult<EntityProfile>> {
   return callApi(`/api/entities/${encodeURIComponent(id)}`, checkEntity, { signal, withContext: true });
 }
+
+/** What one comparison added to a candidate pair's match weight, and why. */
+export interface PairContribution {
+  comparison: string;
+  level: string;
+  /** In bits (log2 of the likelihood ratio): positive for evidence of a match, negative against. */
+  weight: number;
+  explanation: string;
+}
+
+/** A candidate pair awaiting a reviewer: both records as the reviewer may see them, and how the pair scored. */
+export interface ReviewPair {
+  a: EntityProfile;
+  b: EntityProfile;
+  probability: number;
+  weight: number;
+  contributions: PairContribution[];
+}
+
+/** A page of the review queue, most uncertain first; `total` counts every pair with no judgment in force. */
+export interface ReviewQueuePage {
+  pairs: ReviewPair[];
+  total: number;
+}
+
+/** A reviewer's verdict: the same, different, or cannot tell. */
+export type Verdict = 'positive' | 'negative' | 'unsure';
+
+/** A judgment as the server records it; a new one also says which cluster each record is in now. */
+export interface Judgment {
+  id: string;
+  a: string;
+  b: string;
+  verdict: Verdict;
+  reason: string;
+  judgedBy: string;
+  judgedAt: string;
+  undoneAt: string | null;
+  clusterOfA?: string;
+  clusterOfB?: string;
+}
+
+/** What a resolution run did. */
+export interface ResolveSummary {
+  records: number;
+  pairs: number;
+  linked: number;
+  clusters: number;
+  merged: number;
+  skippedBlocks: number;
+}
+
+function isContribution(value: unknown): value is PairContribution {
+  return (
+    isRecord(value) &&
+    typeof value.comparison === 'string' &&
+    typeof value.level === 'string' &&
+    typeof value.weight === 'number' &&
+    typeof value.explanation === 'string'
+  );
+}
+
+function readReviewPair(value: unknown): ReviewPair | undefined {
+  if (!isRecord(value) || typeof value.probability !== 'number' || typeof value.weight !== 'number') return undefined;
+  if (!Array.isArray(value.contributions) || !value.contributions.every(isContribution)) return undefined;
+  const a = checkEntity(value.a);
+  const b = checkEntity(value.b);
+  if (a === undefined || b === undefined) return undefined;
+  return { a, b, probability: value.probability, weight: value.weight, contributions: value.contributions };
+}
+
+const checkReviewQueue: Check<ReviewQueuePage> = (b) => {
+  if (!isRecord(b) || typeof b.total !== 'number' || !Array.isArray(b.pairs)) return undefined;
+  const pairs: ReviewPair[] = [];
+  for (const item of b.pairs as unknown[]) {
+    const pair = readReviewPair(item);
+    if (pair === undefined) return undefined;
+    pairs.push(pair);
+  }
+  return { pairs, total: b.total };
+};
+
+const VERDICTS: readonly string[] = ['positive', 'negative', 'unsure'] satisfies Verdict[];
+
+const checkJudgment: Check<Judgment> = (b) => {
+  if (!isRecord(b) || typeof b.id !== 'string' || typeof b.a !== 'string' || typeof b.b !== 'string') return undefined;
+  if (typeof b.verdict !== 'string' || !VERDICTS.includes(b.verdict) || typeof b.reason !== 'string') return undefined;
+  if (typeof b.judgedBy !== 'string' || typeof b.judgedAt !== 'string') return undefined;
+  if (b.undoneAt !== null && typeof b.undoneAt !== 'string') return undefined;
+  return {
+    id: b.id,
+    a: b.a,
+    b: b.b,
+    verdict: b.verdict as Verdict,
+    reason: b.reason,
+    judgedBy: b.judgedBy,
+    judgedAt: b.judgedAt,
+    undoneAt: b.undoneAt,
+    ...(typeof b.clusterOfA === 'string' ? { clusterOfA: b.clusterOfA } : {}),
+    ...(typeof b.clusterOfB === 'string' ? { clusterOfB: b.clusterOfB } : {}),
+  };
+};
+
+const checkResolveSummary: Check<ResolveSummary> = (b) => {
+  if (!isRecord(b)) return undefined;
+  const fields = ['records', 'pairs', 'linked', 'clusters', 'merged', 'skippedBlocks'] as const;
+  if (!fields.every((field) => typeof b[field] === 'number')) return undefined;
+  return b as unknown as ResolveSummary;
+};
+
+/** The pairs awaiting review under the working context: `GET /api/review/pairs`. */
+export function getReviewPairs(options: { limit?: number; signal?: AbortSignal } = {}): Promise<ApiResult<ReviewQueuePage>> {
+  const params = new URLSearchParams({ limit: String(options.limit ?? 20) });
+  return callApi(`/api/review/pairs?${params.toString()}`, checkReviewQueue, { signal: options.signal, withContext: true });
+}
+
+/** Records a verdict on two records, with the reviewer's reason: `POST /api/review/judgments`. */
+export function judgePair(input: { a: string; b: string; verdict: Verdict; reason: string }): Promise<ApiResult<Judgment>> {
+  return callApi('/api/review/judgments', checkJudgment, { method: 'POST', body: input, withContext: true });
+}
+
+/** Withdraws a judgment (it stays on record, marked undone): `POST /api/review/judgments/:id/undo`. */
+export function undoJudgment(id: string): Promise<ApiResult<Judgment>> {
+  return callApi(`/api/review/judgments/${encodeURIComponent(id)}/undo`, checkJudgment, { method: 'POST', withContext: true });
+}
+
+/** Runs entity resolution over every source the caller may see: `POST /api/resolve` (supervisors and administrators). */
+export function runResolution(input: { threshold?: number; sources?: string[] } = {}): Promise<ApiResult<ResolveSummary>> {
+  return callApi('/api/resolve', checkResolveSummary, { method: 'POST', body: input, withContext: true });
+}

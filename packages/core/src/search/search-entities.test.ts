@@ -29,7 +29,7 @@ describe.each(dialects())('consolidated search on %s', (dialect) => {
     const operator = testContext(store);
     await registerSource(operator, { id: 'registry', name: 'Registry', legalBasis: 'Order 1', purposes: ['administration'] });
     await registerSource(operator, { id: 'intel', name: 'Intelligence', legalBasis: 'Order 2', purposes: ['administration'], markings: ['LE-ONLY'] });
-    await registerSource(operator, { id: 'tax-office', name: 'Other purpose', legalBasis: 'Order 3', purposes: ['fraud-audit'] });
+    await registerSource(operator, { id: 'port-authority', name: 'Other purpose', legalBasis: 'Order 3', purposes: ['fraud-audit'] });
     const write = testContext(store, { purpose });
     await writeEntities(write, {
       sourceId: 'registry',
@@ -48,7 +48,7 @@ describe.each(dialects())('consolidated search on %s', (dialect) => {
     await writeEntities(write, { sourceId: 'intel', entities: [{ id: 'p-smythe', schema: 'Person', origin: 'X1', properties: { name: ['Robert Smythe'], religion: ['Example faith'] } }] });
     const fraudCase = await createCase(operator, { title: 'Quay invoices', purpose: 'fraud-audit' });
     await writeEntities(testContext(store, { purpose: { caseId: fraudCase.id, code: 'fraud-audit', justification: 'loading the fraud extract' } }), {
-      sourceId: 'tax-office',
+      sourceId: 'port-authority',
       entities: [{ id: 'p-tax', schema: 'Person', origin: 'T1', properties: { name: ['Robert Smith Jones'] } }],
     });
     expect(await store.db.selectFrom('statements').select('id').where('entity_id', '=', 'p-tax').execute()).toHaveLength(1);

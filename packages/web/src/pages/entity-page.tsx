@@ -1,7 +1,8 @@
 import { useCallback } from 'react';
 import { getEntity } from '../api';
-import type { EntityProfile, EntityValue } from '../api';
+import type { EntityProfile } from '../api';
 import { ContextNotice } from '../context-notice';
+import { captionOf, orderedProperties } from '../entity-summary';
 import { lastSearchPath, workingContextKey } from '../last-search';
 import { Link } from '../link';
 import { Page } from '../page';
@@ -59,21 +60,6 @@ function EntityProfileView({ id }: { id: string }) {
     );
   }
   return <Profile entity={entity.data} />;
-}
-
-/** The value the server's search shows as a caption: the first name, title or number the record has. */
-function captionOf(entity: EntityProfile): string {
-  for (const property of ['name', 'title', 'registrationNumber', 'full', 'number', 'email', 'phone']) {
-    const value = entity.properties[property]?.[0]?.value;
-    if (value !== undefined) return value;
-  }
-  return entity.id;
-}
-
-/** Names first (they say who this is), then the rest alphabetically by label. */
-function orderedProperties(entity: EntityProfile): Array<[string, EntityValue[]]> {
-  const rank = (property: string) => (property === 'name' ? 0 : 1);
-  return Object.entries(entity.properties).sort(([a], [b]) => rank(a) - rank(b) || propertyLabel(a).localeCompare(propertyLabel(b)));
 }
 
 function SeenAt({ at }: { at: string }) {
