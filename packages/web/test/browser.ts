@@ -102,3 +102,15 @@ export async function signInThroughApi(context: BrowserContext, baseUrl: string,
   const done = await context.request.post(`${baseUrl}/api/auth/second-factor`, { data: { challenge, code, acknowledgeBanner: true } });
   if (!done.ok()) throw new Error(`second factor of ${user.username} refused: ${done.status()} ${await done.text()}`);
 }
+
+/**
+ * A phone-sized page signed in as the user of an earlier context: a second sign-in would need a
+ * new one-time code, so the session cookies are carried over.
+ */
+export async function phonePageLike(browser: Browser, signedIn: BrowserContext | undefined): Promise<{ context: BrowserContext; page: Page; problems: { console: string[]; uncaught: string[] } }> {
+  if (!signedIn) throw new Error('no signed-in browser context to carry the session from');
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, storageState: await signedIn.storageState() });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  return { context, page, problems: recordPageProblems(page) };
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createCase, createContext, defaultConfig, judgePair, LOCAL_OPERATOR, registerSource, resolveEntities, reviewQueue, writeEntities, type Actor } from '@casegraph/core';
 import { startTestServer } from '../../server/src/test-support/test-server.js';
-import { ensureWebBuild, horizontalOverflow, launchBrowser, recordPageProblems, saveScreenshot, signInThroughApi, webDist } from './browser.js';
+import { ensureWebBuild, horizontalOverflow, launchBrowser, recordPageProblems, saveScreenshot, signInThroughApi, webDist, phonePageLike } from './browser.js';
 import { LICENCE_PEOPLE, REGISTRY_PEOPLE } from './review-people.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -166,14 +166,8 @@ describe('the review queue in the web app, in Chromium', () => {
   });
 
   it('on a 390px phone the two records stack and nothing scrolls sideways', async () => {
-    // The analyst's first sign-in was used above; a second would need a new code, so reuse its session cookies.
-    const desktop = contexts[0];
-    if (!desktop) throw new Error('the first test made no browser context');
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, storageState: await desktop.storageState() });
+    const { context, page, problems } = await phonePageLike(browser, contexts[0]);
     contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    const problems = recordPageProblems(page);
     await openQueue(page);
 
     const first = await page.getByRole('region', { name: /^Record 1/ }).boundingBox();

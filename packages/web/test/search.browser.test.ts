@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createCase, createContext, defaultConfig, LOCAL_OPERATOR, registerSource, writeEntities, type Actor, type SourcedEntity } from '@casegraph/core';
 import { startTestServer } from '../../server/src/test-support/test-server.js';
-import { ensureWebBuild, horizontalOverflow, launchBrowser, recordPageProblems, saveScreenshot, signInThroughApi, webDist } from './browser.js';
+import { ensureWebBuild, horizontalOverflow, launchBrowser, recordPageProblems, saveScreenshot, signInThroughApi, webDist, phonePageLike } from './browser.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -194,14 +194,8 @@ describe('search and entity profiles in the web app, in Chromium', () => {
   });
 
   it('a shared search link runs once a context is set, and on a 390px phone the results and the profile fit without sideways scrolling', async () => {
-    // The analyst's first sign-in was used above; a second would need a new code, so reuse its session cookies.
-    const desktop = contexts[0];
-    if (!desktop) throw new Error('the first test made no browser context');
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, storageState: await desktop.storageState() });
+    const { context, page, problems } = await phonePageLike(browser, contexts[0]);
     contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    const problems = recordPageProblems(page);
     // A shared link names the query; it runs once the recipient states a working context.
     await page.goto(`${server.url}/search?q=${encodeURIComponent('Margarete Oyelaran')}`);
     await page.getByRole('heading', { level: 1, name: 'Search' }).waitFor();
