@@ -228,6 +228,7 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
       oid === 1082 || oid === 20 ? keepText : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
   };
   const adminPool = new pg.Pool({ connectionString: url, max: 1, types: typeParsers, connectionTimeoutMillis: 10_000 });
+  adminPool.on('error', () => undefined);
   try {
     const client = await adminPool.connect();
     client.release();
@@ -245,6 +246,9 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
     throw new StoreUnavailable(`cannot prepare the PostgreSQL store at ${location}: ${describe(error)}`);
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: typeParsers });
+  // An idle connection the server ends (a restart, an administrator, a dropped database) must not
+  // take the process down: the pool replaces it, and the next query reports any real outage.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({
       pool,
