@@ -6,7 +6,7 @@ import { readFebrl } from './febrl.js';
 import { resolveRecords } from './resolve-records.js';
 
 // Six levels up from packages/core/src/resolution/scoring is the folder holding the repository
-// and the shared data beside it (/work/main → /work/shared).
+// and the shared data folder beside it.
 const FEBRL3 = new URL('../../../../../../shared/data/febrl3.csv', import.meta.url);
 
 describe('FEBRL 3', () => {
@@ -22,11 +22,11 @@ describe('FEBRL 3', () => {
     const seconds = (performance.now() - started) / 1000;
     const scores = pairwiseScores(run.clusters, truth);
 
-    console.log(
+    process.stdout.write(
       `FEBRL 3: precision ${scores.precision.toFixed(4)}, recall ${scores.recall.toFixed(4)}, F1 ${scores.f1.toFixed(4)} ` +
         `(${scores.truePositives} true, ${scores.falsePositives} false, ${scores.falseNegatives} missed pairs); ` +
         `${run.pairs.length} pairs compared, ${run.skippedBlocks.length} blocks skipped, λ ${run.parameters.lambda.toFixed(3)} ` +
-        `after ${run.parameters.iterations} EM iterations; ${seconds.toFixed(2)} s`,
+        `after ${run.parameters.iterations} EM iterations; ${seconds.toFixed(2)} s\n`,
     );
     expect(run.parameters.converged).toBe(true);
     expect(scores.f1).toBeGreaterThanOrEqual(0.99);
