@@ -454,6 +454,8 @@ export interface EntityProfile {
   schema: string;
   sources: string[];
   properties: Record<string, EntityValue[]>;
+  /** The records resolution found to be this one entity, when there are several. */
+  records?: string[];
 }
 
 function isEntityValue(value: unknown): value is EntityValue {
@@ -476,7 +478,7 @@ const checkEntity: Check<EntityProfile> = (b) => {
     if (!Array.isArray(values) || !values.every(isEntityValue)) return undefined;
     properties[property] = values;
   }
-  return { id: b.id, schema: b.schema, sources: b.sources, properties };
+  return { id: b.id, schema: b.schema, sources: b.sources, properties, ...(isStringArray(b.records) ? { records: b.records } : {}) };
 };
 
 /** One entity under the working context: `GET /api/entities/:id` (404 when missing or not visible). */

@@ -21,6 +21,30 @@ export interface Entity {
   schema: string;
   properties: Record<string, EntityValue[]>;
   sources: string[];
+  /** The records (entity ids) it is made of, when resolution found several to be the same. */
+  records?: string[];
+}
+
+/**
+ * The id a cluster shows under: its canonical id when the caller may see that record, else the
+ * smallest id among those it may see, so a hidden record's id never leaks through its cluster.
+ */
+export function shownId(canonical: string, visibleMembers: readonly Entity[]): string {
+  if (visibleMembers.some((m) => m.id === canonical)) return canonical;
+  return visibleMembers.map((m) => m.id).sort()[0] ?? canonical;
+}
+
+/** The records of one cluster seen as one entity: every value with its own source, the most specific schema they share. */
+export function mergeEntities(id: string, members: readonly Entity[]): Entity {
+  const only = members.length === 1 ? members[0] : undefined;
+  if (only !== undefined && only.id === id) return only;
+  const properties: Entity['properties'] = {};
+  let schema: string | null = null;
+  for (const member of members) {
+    schema = schema === null ? member.schema : (commonSchema(schema, member.schema) ?? schema);
+    for (const [name, values] of Object.entries(member.properties)) (properties[name] ??= []).push(...values);
+  }
+  return { id, schema: schema ?? 'Thing', properties, sources: [...new Set(members.flatMap((m) => m.sources))].sort(), records: members.map((m) => m.id).sort() };
 }
 
 /** The statement columns an entity is assembled from. */
@@ -99,6 +123,12 @@ export async function getEntity(ctx: Ctx, id: string): Promise<Entity> {
   return runWithPurpose(ctx, { action: 'entity.view', category: 'consultation', subjectIds: [id] }, async (tx) => {
     const [entity] = await assembleVisibleEntities(tx, [id]);
     if (entity === undefined) throw new NotFound(`entity ${id} not found`);
-    return { value: entity, subjectIds: [id] };
+    // A resolved record shows as its whole cluster, under the canonical id, with what the caller may see of each record.
+    const cluster = await tx.db.selectFrom('entity_clusters').select('cluster_id').where('entity_id', '=', id).executeTakeFirst();
+    if (cluster === undefined) return { value: entity, subjectIds: [id] };
+    const memberIds = (await tx.db.selectFrom('entity_clusters').select('entity_id').where('cluster_id', '=', cluster.cluster_id).execute()).map((row) => row.entity_id);
+    const members = await assembleVisibleEntities(tx, memberIds);
+    if (members.length === 1) return { value: entity, subjectIds: [id] };
+    return { value: mergeEntities(shownId(cluster.cluster_id, members), members), subjectIds: members.map((m) => m.id) };
   });
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTerms, sealTerms } from '../audit/keys.js';
 import type { Actor, Ctx } from '../context/context.js';
 import { writeEntities } from '../entities/write-entities.js';
+import { getEntity } from '../entities/get-entity.js';
 import { createCase } from '../cases/create-case.js';
 import { decideUnlock, requestUnlock } from '../access/sensitive.js';
 import { Forbidden, Invalid, PurposeRequired } from '../errors.js';
@@ -183,5 +184,9 @@ describe.each(dialects())('consolidated search on %s', (dialect) => {
     expect(after.total).toBe(1);
     expect(after.results[0]).toMatchObject({ id: 'p-rob-dup', entities: ['p-rob-dup', 'p-robert'] });
     expect(after.results[0]?.properties.name?.sort()).toEqual(['Robert Smith', 'SMITH, Robert']);
+    // Either record's profile is the cluster's, under the canonical id.
+    const profile = await getEntity(ctx, 'p-robert');
+    expect(profile).toMatchObject({ id: 'p-rob-dup', records: ['p-rob-dup', 'p-robert'] });
+    expect(profile.properties.name?.map((v) => v.value).sort()).toEqual(['Robert Smith', 'SMITH, Robert']);
   });
 });

@@ -4,9 +4,9 @@ import { visibleStatements } from '../access/authorize.js';
 import { sensitiveStatementsFilter, unlockedCategories } from '../access/sensitive.js';
 import type { Ctx } from '../context/context.js';
 import { checkPurpose, runWithPurpose } from '../context/purpose.js';
-import { assembleVisibleEntities, type Entity } from '../entities/get-entity.js';
+import { assembleVisibleEntities, mergeEntities, shownId, type Entity } from '../entities/get-entity.js';
 import { Forbidden, Invalid } from '../errors.js';
-import { commonSchema, getSchema, isSchema } from '../model/index.js';
+import { getSchema, isSchema } from '../model/index.js';
 import { nameTokenTerms, type SearchGroup } from './index-terms.js';
 import { nameTokens, normalizeAddress, normalizeEmail, normalizeIdentifier, normalizePhone } from './normalize/index.js';
 import { parseQuery, type ParsedQuery, type QueryPart } from './query-syntax.js';
@@ -268,7 +268,8 @@ export async function findEntities(tx: Ctx, parsed: ParsedQuery): Promise<{ enti
   const hits: SearchHit[] = [];
   const countries = new Map<string, string[]>();
   const assembled = new Map<string, Entity>();
-  for (const [id, group] of groups) {
+  for (const [key, group] of groups) {
+    const id = shownId(key, group.members);
     const entity = mergeEntities(id, group.members);
     if (!passesFilters(entity, parsed) || !wanted.every((p) => group.matches.some((m) => m.part === p))) continue;
     const score = wanted.reduce((sum, p) => sum + Math.max(...group.matches.filter((m) => m.part === p).map((m) => m.score)), 0) / wanted.length;
@@ -295,18 +296,6 @@ async function clustersOf(tx: Ctx, ids: readonly string[]): Promise<Map<string, 
   if (ids.length === 0) return new Map();
   const rows = await tx.db.selectFrom('entity_clusters').select(['entity_id', 'cluster_id']).where('entity_id', 'in', [...ids]).execute();
   return new Map(rows.map((row) => [row.entity_id, row.cluster_id]));
-}
-
-/** The records of one cluster seen as one entity: every value with its own source, the most specific schema they share. */
-function mergeEntities(id: string, members: readonly Entity[]): Entity {
-  if (members.length === 1 && members[0]?.id === id) return members[0];
-  const properties: Entity['properties'] = {};
-  let schema: string | null = null;
-  for (const member of members) {
-    schema = schema === null ? member.schema : (commonSchema(schema, member.schema) ?? schema);
-    for (const [name, values] of Object.entries(member.properties)) (properties[name] ??= []).push(...values);
-  }
-  return { id, schema: schema ?? 'Thing', properties, sources: [...new Set(members.flatMap((m) => m.sources))].sort() };
 }
 
 function passesFilters(entity: Entity, parsed: ParsedQuery): boolean {

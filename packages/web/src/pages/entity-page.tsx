@@ -94,6 +94,20 @@ function Profile({ entity }: { entity: EntityProfile }) {
               <code>{entity.id}</code>
             </dd>
           </div>
+          {entity.records !== undefined && entity.records.length > 1 ? (
+            <div>
+              <dt>Records</dt>
+              <dd>
+                {entity.records.length} records found to describe the same {entity.schema === 'Person' ? 'person' : 'entity'}:{' '}
+                {entity.records.map((record, i) => (
+                  <span key={record}>
+                    {i > 0 ? ', ' : ''}
+                    <code>{record}</code>
+                  </span>
+                ))}
+              </dd>
+            </div>
+          ) : null}
           <div>
             <dt>Sources</dt>
             <dd>

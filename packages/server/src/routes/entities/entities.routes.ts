@@ -23,7 +23,7 @@ export function entitiesRoutes(app: FastifyInstance, deps: AppDeps): void {
     {
       config: { policy: { kind: 'signed-in', roles: [...rolesFor('entity.read')], purpose: 'required' } },
       schema: {
-        summary: 'An entity assembled from the statements the caller may see, for the case and purpose in the request headers',
+        summary: 'An entity assembled from the statements the caller may see (a resolved record as its whole cluster), for the case and purpose in the request headers',
         tags: ['entities'],
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 200 } } },
         response: {
@@ -34,6 +34,7 @@ export function entitiesRoutes(app: FastifyInstance, deps: AppDeps): void {
               id: { type: 'string' },
               schema: { type: 'string' },
               sources: { type: 'array', items: { type: 'string' } },
+              records: { type: 'array', items: { type: 'string' } },
               properties: { type: 'object', additionalProperties: { type: 'array', items: value } },
             },
           },
