@@ -6,24 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createContext, createDb, defaultConfig, exportClusters, generateDemo, importMapped, LOCAL_OPERATOR, loadDemo, parseMapping, registerSource, resolveEntities, type Ctx, type Store } from '@casegraph/core';
+import { FEBRL_MAPPING } from '@casegraph/core/testing';
 import { describeMachine, printTable } from './machine.js';
 
 const FEBRL3 = fileURLToPath(new URL('../../shared/data/febrl3.csv', import.meta.url));
-const FEBRL_MAPPING = `
-febrl:
-  queries:
-    - entities:
-        person:
-          schema: Person
-          keys: [rec_id]
-          properties:
-            name: { columns: [given_name, surname], join: " " }
-            firstName: { column: given_name }
-            lastName: { column: surname }
-            birthDate: { column: date_of_birth, format: "%Y%m%d" }
-            idNumber: { column: soc_sec_id }
-            address: { columns: [street_number, address_1, address_2, suburb, state, postcode], join: " " }
-`;
 
 /** Pairwise precision, recall and F1 from counts: pairs in a predicted cluster, in a true entity, and in both. */
 function pairwise(rows: Array<{ cluster: string; truth: string }>): { precision: number; recall: number; f1: number; records: number } {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { FEBRL_MAPPING } from '@casegraph/core/testing';
 import { runCli } from './run-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'casegraph-cli-resolve-'));
@@ -10,27 +11,12 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 // FEBRL 1 (public, synthetic): 500 people and 500 corrupted duplicates; rec-N-... share a person.
 const FEBRL1 = fileURLToPath(new URL('../../../../shared/data/febrl1.csv', import.meta.url));
-const MAPPING = `
-febrl:
-  queries:
-    - entities:
-        person:
-          schema: Person
-          keys: [rec_id]
-          properties:
-            name: { columns: [given_name, surname], join: " " }
-            firstName: { column: given_name }
-            lastName: { column: surname }
-            birthDate: { column: date_of_birth, format: "%Y%m%d" }
-            idNumber: { column: soc_sec_id }
-            address: { columns: [street_number, address_1, address_2, suburb, state, postcode], join: " " }
-`;
 
 describe('casegraph resolve and export clusters', () => {
   it('imports FEBRL 1 through a mapping, resolves it without labels, and exports clusters a ground truth can score', async () => {
     const data = join(root, 'store');
     const mapping = join(root, 'febrl.yml');
-    writeFileSync(mapping, MAPPING);
+    writeFileSync(mapping, FEBRL_MAPPING);
     const register = await runCli(['source', 'register', '--data', data, '--id', 'febrl', '--name', 'FEBRL 1', '--legal-basis', 'Public benchmark', '--purposes', 'administration']);
     expect(register.code, register.stderr).toBe(0);
     const imported = await runCli(['import', '--data', data, '--source', 'febrl', '--mapping', mapping, FEBRL1]);

@@ -1,1 +1,2 @@
 export { dialects, openTestStore, testContext, FIXED_NOW, type Dialect } from './test-store.js';
+export { FEBRL_MAPPING } from './febrl-mapping.js';
