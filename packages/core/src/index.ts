@@ -25,8 +25,10 @@ export { registerSource, getSource, listSources, SENSITIVE_CATEGORIES, type Sour
 export { checkEntity, describeProblem, type EntityInput, type EntityProblem, type CheckedValue } from './entities/check-entity.js';
 export { writeEntities, insertStatements, statementId, type SourcedEntity, type WriteSummary } from './entities/write-entities.js';
 export { getEntity, type Entity, type EntityValue } from './entities/get-entity.js';
-export { createCase, type CaseSummary } from './cases/create-case.js';
-export { addCaseMember, getCase, type CaseView } from './cases/get-case.js';
+export * from './cases/index.js';
+export * from './evidence/index.js';
+export * from './graph/index.js';
+export * from './case-file/index.js';
 export {
   anomalyQueue,
   DEFAULT_ANOMALY_SETTINGS,

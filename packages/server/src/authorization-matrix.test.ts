@@ -331,6 +331,10 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
       'POST /api/users/:username/release': async (c) => [{ method: 'POST', url: '/api/users/target-399/release', expected: c.role === 'administrator' }],
       'POST /api/users/:username/disable': async (c) => [{ method: 'POST', url: '/api/users/target-398/disable', expected: c.role === 'administrator' }],
       'POST /api/users/:username/enable': async (c) => [{ method: 'POST', url: '/api/users/target-398/enable', expected: c.role === 'administrator' }],
+      // Rows: case work.
+      // Rows: evidence.
+      // Rows: graph.
+      // Rows: case file.
     };
 
     const guarded = app.routeTable.filter((route) => route.policy.kind !== 'public' && route.method !== 'HEAD');

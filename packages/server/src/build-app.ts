@@ -24,6 +24,10 @@ import { yenteRoutes } from './routes/yente/yente.routes.js';
 import { reviewRoutes } from './routes/review/review.routes.js';
 import { healthRoutes } from './routes/health/health.routes.js';
 import { purposesRoutes } from './routes/purposes/purposes.routes.js';
+import { caseWorkRoutes } from './routes/case-work/case-work.routes.js';
+import { evidenceRoutes } from './routes/evidence/evidence.routes.js';
+import { graphRoutes } from './routes/graph/graph.routes.js';
+import { caseFileRoutes } from './routes/case-file/case-file.routes.js';
 import { VERSION } from './version.js';
 
 /** Options for building the HTTP app. */
@@ -71,6 +75,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   authRoutes(app, deps);
   if (options.config.oidc !== null) oidcRoutes(app, deps, options.config.oidc, { allowInsecureIssuer: options.allowInsecureOidc === true });
   casesRoutes(app, deps);
+  caseWorkRoutes(app, deps);
+  evidenceRoutes(app, deps);
+  graphRoutes(app, deps);
+  caseFileRoutes(app, deps);
   entitiesRoutes(app, deps);
   searchRoutes(app, deps);
   yenteRoutes(app, deps);

@@ -1,3 +1,4 @@
+import type { CaseRole } from '../store/schema.js';
 import { authorizeCase, caseNotFound } from '../access/authorize.js';
 import { requireRole } from '../access/require-role.js';
 import type { Ctx } from '../context/context.js';
@@ -13,7 +14,7 @@ export interface CaseView {
   organisation: string;
   markings: string[];
   ownerId: string;
-  members: Array<{ userId: string; username: string; role: 'owner' | 'member' }>;
+  members: Array<{ userId: string; username: string; role: CaseRole }>;
   createdAt: Date;
 }
 

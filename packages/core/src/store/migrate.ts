@@ -6,6 +6,7 @@ import * as importJobs from './migrations/0003-import-jobs.js';
 import * as search from './migrations/0004-search.js';
 import * as resolution from './migrations/0005-resolution.js';
 import * as resolutionModels from './migrations/0006-resolution-models.js';
+import * as caseWork from './migrations/0007-case-work.js';
 
 /** Every migration, in order. Names are numbered so both dialects apply them alike. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_search': search,
   '0005_resolution': resolution,
   '0006_resolution_models': resolutionModels,
+  '0007_case_work': caseWork,
 };
 
 /** The role the application runs as: no superuser, no DDL, no rewriting of the audit log. */
@@ -24,7 +26,11 @@ export const APP_ROLE = 'casegraph_app';
 const APP_TABLES = [
   'sources', 'statements', 'users', 'cases', 'case_counters', 'organisations', 'sessions', 'case_members',
   'sensitive_unlocks', 'legal_holds', 'sign_in_failures', 'anomaly_reviews', 'import_jobs', 'search_values', 'judgments', 'candidate_pairs', 'entity_clusters', 'resolution_models',
+  'case_subjects', 'case_tasks', 'case_notes', 'case_links', 'case_events', 'case_overlaps', 'notifications', 'link_charts',
 ];
+
+/** Tables the application may add to and erase from, never change. */
+const EVIDENCE_TABLES = ['evidence_blobs', 'evidence_files', 'evidence_custody', 'evidence_annotations'];
 
 class InCodeMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -68,4 +74,7 @@ async function grantApplicationRole(db: Kysely<unknown>): Promise<void> {
   await sql`grant select, insert on audit_events, audit_checkpoints to ${sql.raw(APP_ROLE)}`.execute(db);
   await sql`revoke update, delete, truncate on audit_events, audit_checkpoints from ${sql.raw(APP_ROLE)}`.execute(db);
   await sql`grant select, insert, update on audit_head to ${sql.raw(APP_ROLE)}`.execute(db);
+  // Evidence and its custody trail are never rewritten; retention may still erase them.
+  await sql`grant select, insert, delete on ${sql.raw(EVIDENCE_TABLES.join(', '))} to ${sql.raw(APP_ROLE)}`.execute(db);
+  await sql`revoke update, truncate on ${sql.raw(EVIDENCE_TABLES.join(', '))} from ${sql.raw(APP_ROLE)}`.execute(db);
 }

@@ -90,7 +90,7 @@ export interface SessionsTable {
 export interface CaseMembersTable {
   case_id: string;
   user_id: string;
-  role: 'owner' | 'member';
+  role: CaseRole;
   added_at: Timestamp;
   added_by: string;
 }
@@ -225,6 +225,156 @@ export interface CasesTable {
   updated_at: Timestamp;
   retention_until: string | null;
   legal_hold: Generated<boolean>;
+  disposition: string | null;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  template: string | null;
+  summary: Generated<string>;
+  fields: ColumnType<Record<string, string>, string | undefined, string>;
+}
+
+/** A role on a case's team: the owner runs it; an observer may only read. */
+export type CaseRole = 'owner' | 'investigator' | 'analyst' | 'reviewer' | 'observer' | 'member';
+
+/** A canonical entity a case is about, with its data-subject category. */
+export interface CaseSubjectsTable {
+  case_id: string;
+  entity_id: string;
+  category: 'suspect' | 'victim' | 'witness' | 'associate' | 'other';
+  note: Generated<string>;
+  added_by: string;
+  added_at: Timestamp;
+}
+
+/** A task on a case. */
+export interface CaseTasksTable {
+  id: string;
+  case_id: string;
+  title: string;
+  description: Generated<string>;
+  assignee_id: string | null;
+  due_date: ColumnType<string | null, string | null | undefined, string | null>;
+  status: 'open' | 'in-progress' | 'done' | 'cancelled';
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  completed_at: Timestamp | null;
+}
+
+/** A Markdown note on a case, pointing at entities and statements. Never edited. */
+export interface CaseNotesTable {
+  id: string;
+  case_id: string;
+  body: string;
+  entity_ids: Generated<string[]>;
+  statement_ids: Generated<string[]>;
+  author_id: string;
+  created_at: Timestamp;
+}
+
+/** A link from one case to another. */
+export interface CaseLinksTable {
+  case_id: string;
+  linked_case_id: string;
+  relation: 'related' | 'follow-up' | 'duplicate' | 'parent' | 'child';
+  note: Generated<string>;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+/** Something that happened on a case, for its timeline. */
+export interface CaseEventsTable {
+  id: Generated<string>;
+  case_id: string;
+  at: Timestamp;
+  kind: string;
+  actor_id: string;
+  summary: string;
+  entity_ids: Generated<string[]>;
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
+/** Evidence content by its SHA-256 digest; never changes. */
+export interface EvidenceBlobsTable {
+  sha256: string;
+  size: ColumnType<string, number | string, never>;
+  content: ColumnType<Uint8Array, Uint8Array, never>;
+  stored_at: Timestamp;
+}
+
+/** An evidence file on a case; never changes after upload. */
+export interface EvidenceFilesTable {
+  id: string;
+  case_id: string;
+  sha256: string;
+  file_name: string;
+  content_type: string;
+  size: ColumnType<string, number | string, never>;
+  description: Generated<string>;
+  uploaded_by: string;
+  uploaded_at: Timestamp;
+}
+
+/** Who collected, viewed, exported or transferred an evidence file, and when. */
+export interface EvidenceCustodyTable {
+  id: Generated<string>;
+  evidence_id: string;
+  event: 'collected' | 'viewed' | 'exported' | 'transferred';
+  actor_id: string;
+  at: Timestamp;
+  detail: Generated<string>;
+}
+
+/** A note that sits on top of an evidence file. */
+export interface EvidenceAnnotationsTable {
+  id: string;
+  evidence_id: string;
+  body: string;
+  anchor: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  author_id: string;
+  created_at: Timestamp;
+}
+
+/** Two cases sharing a canonical subject (case_a < case_b), and each side's sharing decision. */
+export interface CaseOverlapsTable {
+  id: string;
+  case_a: string;
+  case_b: string;
+  entity_id: string;
+  entity_a: string;
+  entity_b: string;
+  detected_at: Timestamp;
+  a_decision: 'shared' | 'declined' | null;
+  a_decided_by: string | null;
+  a_decided_at: Timestamp | null;
+  a_reason: string | null;
+  b_decision: 'shared' | 'declined' | null;
+  b_decided_by: string | null;
+  b_decided_at: Timestamp | null;
+  b_reason: string | null;
+}
+
+/** Something a user has been told (an overlap with another case, say). */
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  case_id: string | null;
+  ref_id: string | null;
+  message: string;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+}
+
+/** A link chart saved to a case: its nodes, edges and layout. */
+export interface LinkChartsTable {
+  id: string;
+  case_id: string;
+  name: string;
+  chart: ColumnType<Record<string, unknown>, string, string>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 /** Per-year counters that number cases without gaps from concurrent creation. */
@@ -284,6 +434,18 @@ export interface Database {
   entity_clusters: EntityClustersTable;
   resolution_models: ResolutionModelsTable;
   audit_checkpoints: AuditCheckpointsTable;
+  case_subjects: CaseSubjectsTable;
+  case_tasks: CaseTasksTable;
+  case_notes: CaseNotesTable;
+  case_links: CaseLinksTable;
+  case_events: CaseEventsTable;
+  evidence_blobs: EvidenceBlobsTable;
+  evidence_files: EvidenceFilesTable;
+  evidence_custody: EvidenceCustodyTable;
+  evidence_annotations: EvidenceAnnotationsTable;
+  case_overlaps: CaseOverlapsTable;
+  notifications: NotificationsTable;
+  link_charts: LinkChartsTable;
 }
 
 /** A source row as read. */
