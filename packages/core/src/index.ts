@@ -27,6 +27,7 @@ export { writeEntities, insertStatements, statementId, type SourcedEntity, type 
 export { getEntity, type Entity, type EntityValue } from './entities/get-entity.js';
 export * from './cases/index.js';
 export * from './evidence/index.js';
+export * from './timeline/index.js';
 export * from './graph/index.js';
 export * from './case-file/index.js';
 export {

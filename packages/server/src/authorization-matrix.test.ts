@@ -7,6 +7,7 @@ import {
   createCase,
   createSqlConnector,
   judgePair,
+  saveLinkChart,
   parseMapping,
   type ConnectorSet,
   type SqlClient,
@@ -17,6 +18,7 @@ import {
   LOCAL_OPERATOR,
   registerSource,
   requestUnlock,
+  uploadEvidence,
   writeEntities,
   type Role,
   type Store,
@@ -45,7 +47,7 @@ interface Caller {
 }
 
 interface Cell {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'DELETE' | 'PUT' | 'PATCH';
   url: string;
   body?: unknown;
   /** A body sent as is, with its content type (multipart uploads). */
@@ -128,6 +130,24 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
       .insertInto('import_jobs')
       .values({ id, source_id: 'open-registry', fingerprint: id, description: 'matrix', status: 'done', started_by: userId, started_at: new Date(), progress: '{}' })
       .execute();
+    return id;
+  }
+
+  let matrixEvidence: string | undefined;
+  /** One evidence file on the matrix case, uploaded once by the operator. */
+  async function evidenceOnCase(): Promise<string> {
+    const operator = createContext({ db: store.db, actor: LOCAL_OPERATOR, config: defaultConfig(), purpose: { caseId, code: 'fraud-audit', justification: 'matrix fixture' } });
+    matrixEvidence ??= (await uploadEvidence(operator, { caseId, fileName: 'exhibit.txt', contentType: 'text/plain', content: new TextEncoder().encode('matrix exhibit') })).id;
+    return matrixEvidence;
+  }
+
+  /** A fresh case of unit-1 for a case-work cell (the caller on its team as owner when the matrix says so), with these subjects. */
+  async function caseWorkCase(c: Caller, subjects: string[] = []): Promise<string> {
+    const operator = createContext({ db: store.db, actor: { ...LOCAL_OPERATOR, organisation: 'unit-1' }, config: defaultConfig() });
+    const id = (await createCase(operator, { title: 'Matrix case work', purpose: 'fraud-audit' })).id;
+    const now = new Date();
+    if (c.owner && c.userId !== null) await store.db.insertInto('case_members').values({ case_id: id, user_id: c.userId, role: 'owner', added_at: now, added_by: 'local-operator' }).execute();
+    for (const entityId of subjects) await store.db.insertInto('case_subjects').values({ case_id: id, entity_id: entityId, category: 'suspect', added_by: 'local-operator', added_at: now }).execute();
     return id;
   }
 
@@ -332,9 +352,183 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
       'POST /api/users/:username/disable': async (c) => [{ method: 'POST', url: '/api/users/target-398/disable', expected: c.role === 'administrator' }],
       'POST /api/users/:username/enable': async (c) => [{ method: 'POST', url: '/api/users/target-398/enable', expected: c.role === 'administrator' }],
       // Rows: case work.
+      // Case work. Team changes take a team role (analyst, supervisor, administrator) and the case's owner; other changes and reads
+      // of case metadata any owner (the owners here are on the team as 'owner'); subjects, notes and overlaps are personal data:
+      // an entity reader (analyst, supervisor) on the team, under a stated purpose, and a marked entity needs its marking.
+      'GET /api/case-templates': async (c) => [{ method: 'GET', url: '/api/case-templates', expected: c.userId !== null }],
+      'GET /api/cases': async (c) => [{ method: 'GET', url: '/api/cases?status=open', expected: c.userId !== null }],
+      'POST /api/cases/:id/status': async (c) => [
+        { method: 'POST', url: `/api/cases/${await caseWorkCase(c)}/status`, body: { status: 'active' }, expected: c.userId !== null && c.owner },
+        // Closing is for the owner (or a supervisor of the case's organisation, which no matrix caller is).
+        { method: 'POST', url: `/api/cases/${await caseWorkCase(c)}/status`, body: { status: 'closed', disposition: 'referred' }, expected: c.userId !== null && c.owner },
+      ],
+      'PATCH /api/cases/:id/members/:userId': async (c) => {
+        const id = await caseWorkCase(c);
+        await store.db.insertInto('case_members').values({ case_id: id, user_id: tokenOwner, role: 'investigator', added_at: new Date(), added_by: 'local-operator' }).execute();
+        return [{ method: 'PATCH', url: `/api/cases/${id}/members/${tokenOwner}`, body: { role: 'observer' }, expected: ['analyst', 'supervisor', 'administrator'].includes(c.role) && c.owner }];
+      },
+      'DELETE /api/cases/:id/members/:userId': async (c) => {
+        const id = await caseWorkCase(c);
+        await store.db.insertInto('case_members').values({ case_id: id, user_id: tokenOwner, role: 'investigator', added_at: new Date(), added_by: 'local-operator' }).execute();
+        return [{ method: 'DELETE', url: `/api/cases/${id}/members/${tokenOwner}`, expected: ['analyst', 'supervisor', 'administrator'].includes(c.role) && c.owner }];
+      },
+      'GET /api/cases/:id/subjects': async (c) => [{ method: 'GET', url: `/api/cases/${caseId}/subjects`, expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner }],
+      'POST /api/cases/:id/subjects': async (c) => {
+        const reader = ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner;
+        const plain = await caseWorkCase(c);
+        const marked = await caseWorkCase(c);
+        return [
+          { method: 'POST', url: `/api/cases/${plain}/subjects`, body: { entityId: ENTITY_PLAIN, category: 'suspect' }, purpose: { code: 'fraud-audit', caseId: plain }, expected: reader },
+          // An entity the caller may not see answers as unknown.
+          { method: 'POST', url: `/api/cases/${marked}/subjects`, body: { entityId: ENTITY_MARKED, category: 'suspect' }, purpose: { code: 'fraud-audit', caseId: marked }, expected: reader && c.marked },
+        ];
+      },
+      'PATCH /api/cases/:id/subjects/:entityId': async (c) => {
+        const id = await caseWorkCase(c, [ENTITY_PLAIN]);
+        return [{ method: 'PATCH', url: `/api/cases/${id}/subjects/${ENTITY_PLAIN}`, body: { category: 'witness' }, purpose: { code: 'fraud-audit', caseId: id }, expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner }];
+      },
+      'DELETE /api/cases/:id/subjects/:entityId': async (c) => {
+        const id = await caseWorkCase(c, [ENTITY_PLAIN]);
+        return [{ method: 'DELETE', url: `/api/cases/${id}/subjects/${ENTITY_PLAIN}`, purpose: { code: 'fraud-audit', caseId: id }, expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner }];
+      },
+      'GET /api/cases/:id/overlaps': async (c) => [{ method: 'GET', url: `/api/cases/${caseId}/overlaps`, expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner }],
+      'POST /api/overlaps/:id/decision': async (c) => {
+        // The caller's case (owned when the matrix says so) overlaps with a case of someone else's.
+        const ours = await caseWorkCase(c, [ENTITY_PLAIN]);
+        const theirs = await caseWorkCase({ ...c, owner: false }, [ENTITY_PLAIN]);
+        const overlapId = randomUUID();
+        await store.db
+          .insertInto('case_overlaps')
+          .values({ id: overlapId, case_a: ours < theirs ? ours : theirs, case_b: ours < theirs ? theirs : ours, entity_id: ENTITY_PLAIN, entity_a: ENTITY_PLAIN, entity_b: ENTITY_PLAIN, detected_at: new Date() })
+          .execute();
+        return [
+          {
+            method: 'POST',
+            url: `/api/overlaps/${overlapId}/decision`,
+            body: { share: true, reason: 'matrix: joint interview' },
+            purpose: { code: 'fraud-audit', caseId: ours },
+            expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner,
+          },
+        ];
+      },
+      'GET /api/notifications': async (c) => [{ method: 'GET', url: '/api/notifications', expected: c.userId !== null }],
+      'POST /api/notifications/:id/read': async (c) => {
+        const note = async (userId: string) => {
+          const id = randomUUID();
+          await store.db.insertInto('notifications').values({ id, user_id: userId, kind: 'overlap', case_id: caseId, ref_id: null, message: 'matrix', created_at: new Date() }).execute();
+          return id;
+        };
+        return [
+          { method: 'POST', url: `/api/notifications/${c.userId === null ? randomUUID() : await note(c.userId)}/read`, expected: c.userId !== null },
+          // Someone else's notification answers as missing, whoever asks.
+          { method: 'POST', url: `/api/notifications/${await note(tokenOwner)}/read`, expected: false },
+        ];
+      },
+      'GET /api/cases/:id/tasks': async (c) => [{ method: 'GET', url: `/api/cases/${caseId}/tasks`, expected: c.userId !== null && c.owner }],
+      'POST /api/cases/:id/tasks': async (c) => [{ method: 'POST', url: `/api/cases/${caseId}/tasks`, body: { title: 'Matrix task', dueDate: '2026-04-01' }, expected: c.userId !== null && c.owner }],
+      'PATCH /api/cases/:id/tasks/:taskId': async (c) => {
+        const taskId = randomUUID();
+        const now = new Date();
+        await store.db.insertInto('case_tasks').values({ id: taskId, case_id: caseId, title: 'Matrix task', status: 'open', created_by: 'local-operator', created_at: now, updated_at: now }).execute();
+        return [{ method: 'PATCH', url: `/api/cases/${caseId}/tasks/${taskId}`, body: { status: 'in-progress' }, expected: c.userId !== null && c.owner }];
+      },
+      'GET /api/tasks/overdue': async (c) => [{ method: 'GET', url: '/api/tasks/overdue?mine=true', expected: c.userId !== null }],
+      'GET /api/cases/:id/notes': async (c) => [{ method: 'GET', url: `/api/cases/${caseId}/notes`, expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner }],
+      'POST /api/cases/:id/notes': async (c) => {
+        const reader = ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner;
+        return [
+          { method: 'POST', url: `/api/cases/${caseId}/notes`, body: { body: `Spoke to [the registrant](entity:${ENTITY_PLAIN}).` }, expected: reader },
+          // A note may point only at what the caller may see.
+          { method: 'POST', url: `/api/cases/${caseId}/notes`, body: { body: `Cross-check [the lead](entity:${ENTITY_MARKED}).` }, expected: reader && c.marked },
+        ];
+      },
+      'GET /api/cases/:id/links': async (c) => [{ method: 'GET', url: `/api/cases/${caseId}/links`, expected: c.userId !== null && c.owner }],
+      'POST /api/cases/:id/links': async (c) => [
+        { method: 'POST', url: `/api/cases/${await caseWorkCase(c)}/links`, body: { linkedCaseId: await caseWorkCase(c), relation: 'related' }, expected: c.userId !== null && c.owner },
+      ],
+      'DELETE /api/cases/:id/links/:otherId': async (c) => {
+        const from = await caseWorkCase(c);
+        const to = await caseWorkCase(c);
+        await store.db.insertInto('case_links').values({ case_id: from, linked_case_id: to, relation: 'related', created_by: 'local-operator', created_at: new Date() }).execute();
+        return [{ method: 'DELETE', url: `/api/cases/${from}/links/${to}`, expected: c.userId !== null && c.owner }];
+      },
       // Rows: evidence.
+      // Evidence and timelines: an entity reader on the case's team, under a stated purpose.
+      'POST /api/cases/:id/evidence': async (c) => {
+        const form = new FormData();
+        form.set('file', new Blob([`exhibit ${randomUUID()}`], { type: 'text/plain' }), 'exhibit.txt');
+        const encoded = new Response(form);
+        return [
+          {
+            method: 'POST',
+            url: `/api/cases/${caseId}/evidence`,
+            raw: { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? '' },
+            expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner,
+          },
+        ];
+      },
+      'GET /api/cases/:id/evidence': async (c) => [{ method: 'GET', url: `/api/cases/${caseId}/evidence`, expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner }],
+      'GET /api/evidence/:id': async (c) => [
+        { method: 'GET', url: `/api/evidence/${await evidenceOnCase()}`, expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner },
+        { method: 'GET', url: `/api/evidence/${randomUUID()}`, expected: false },
+      ],
+      'GET /api/evidence/:id/content': async (c) => [{ method: 'GET', url: `/api/evidence/${await evidenceOnCase()}/content`, expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner }],
+      'POST /api/evidence/:id/transfer': async (c) => [
+        { method: 'POST', url: `/api/evidence/${await evidenceOnCase()}/transfer`, body: { recipient: 'Forensic laboratory', reason: 'matrix: ink analysis' }, expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner },
+      ],
+      'POST /api/evidence/:id/annotations': async (c) => [
+        { method: 'POST', url: `/api/evidence/${await evidenceOnCase()}/annotations`, body: { body: 'matrix: signature differs', anchor: { page: 1 } }, expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner },
+      ],
+      'GET /api/entities/:id/timeline': async (c) => {
+        const reader = ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner;
+        return [
+          { method: 'GET', url: `/api/entities/${ENTITY_PLAIN}/timeline`, expected: reader },
+          // A statement's markings must all be held: the marked record is unknown without them.
+          { method: 'GET', url: `/api/entities/${ENTITY_MARKED}/timeline`, expected: reader && c.marked },
+        ];
+      },
+      'GET /api/cases/:id/timeline': async (c) => [{ method: 'GET', url: `/api/cases/${caseId}/timeline`, expected: ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner }],
       // Rows: graph.
+      ...(() => {
+        // The graph is read as entities are: analysts and supervisors, under a purpose, in a case they work on; a marked entity needs its marking.
+        const reader = (c: Caller) => ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner;
+        const chartFor = async () =>
+          (await saveLinkChart(createContext({ db: store.db, actor: LOCAL_OPERATOR, config: defaultConfig(), purpose: { caseId, code: 'fraud-audit', justification: 'matrix fixture' } }), { caseId, name: 'Matrix chart', chart: { nodes: [{ id: ENTITY_PLAIN, x: 0, y: 0 }], edges: [] } })).id;
+        const chart = { nodes: [{ id: ENTITY_PLAIN, x: 1, y: 2 }], edges: [] };
+        const rowsOfGraph: Record<string, (c: Caller) => Promise<Cell[]>> = {
+          'GET /api/graph/expand': async (c) => [
+            { method: 'GET', url: `/api/graph/expand?id=${ENTITY_PLAIN}`, expected: reader(c) },
+            { method: 'GET', url: `/api/graph/expand?id=${ENTITY_MARKED}`, expected: reader(c) && c.marked },
+          ],
+          'GET /api/graph/paths': async (c) => [{ method: 'GET', url: `/api/graph/paths?from=${ENTITY_PLAIN}&to=${ENTITY_MARKED}`, expected: reader(c) && c.marked }],
+          'POST /api/graph/neighbourhood': async (c) => [
+            { method: 'POST', url: '/api/graph/neighbourhood', body: { ids: [ENTITY_PLAIN], hops: 1 }, expected: reader(c) },
+            { method: 'POST', url: '/api/graph/neighbourhood', body: { ids: [ENTITY_MARKED], hops: 1 }, expected: reader(c) && c.marked },
+          ],
+          'POST /api/graph/measures': async (c) => [{ method: 'POST', url: '/api/graph/measures', body: { ids: [ENTITY_MARKED], hops: 2 }, expected: reader(c) && c.marked }],
+          // An export is a disclosure: the same readers, naming a recipient.
+          'POST /api/graph/export': async (c) => [
+            { method: 'POST', url: '/api/graph/export', body: { ids: [ENTITY_PLAIN], hops: 1, format: 'gexf', recipient: 'Matrix prosecutor', reason: 'matrix bundle' }, expected: reader(c) },
+          ],
+          // Charts: reading needs case.read, saving case.update: the owners here.
+          'GET /api/cases/:id/charts': async (c) => [{ method: 'GET', url: `/api/cases/${caseId}/charts`, expected: reader(c) }],
+          'POST /api/cases/:id/charts': async (c) => [{ method: 'POST', url: `/api/cases/${caseId}/charts`, body: { name: 'Matrix chart', chart }, expected: reader(c) }],
+          'GET /api/cases/:id/charts/:chartId': async (c) => [{ method: 'GET', url: `/api/cases/${caseId}/charts/${await chartFor()}`, expected: reader(c) }],
+          'PUT /api/cases/:id/charts/:chartId': async (c) => [{ method: 'PUT', url: `/api/cases/${caseId}/charts/${await chartFor()}`, body: { name: 'Matrix chart, moved', chart }, expected: reader(c) }],
+        };
+        return rowsOfGraph;
+      })(),
       // Rows: case file.
+      'POST /api/cases/:id/export': async (c) => {
+        // A disclosure of personal data: an entity reader on the case's team (or a supervisor of its
+        // organisation, which no matrix caller is), under a stated purpose; never without a recipient.
+        const discloser = ['analyst', 'supervisor'].includes(c.role) && c.purpose && c.owner;
+        return [
+          { method: 'POST', url: `/api/cases/${caseId}/export`, body: { format: 'pdf', recipient: 'Matrix prosecutor' }, expected: discloser },
+          { method: 'POST', url: `/api/cases/${caseId}/export`, body: { format: 'html', recipient: 'Matrix prosecutor' }, expected: discloser },
+          { method: 'POST', url: `/api/cases/${caseId}/export`, body: { format: 'pdf', recipient: ' ' }, expected: false },
+        ];
+      },
     };
 
     const guarded = app.routeTable.filter((route) => route.policy.kind !== 'public' && route.method !== 'HEAD');

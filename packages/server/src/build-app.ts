@@ -26,6 +26,7 @@ import { healthRoutes } from './routes/health/health.routes.js';
 import { purposesRoutes } from './routes/purposes/purposes.routes.js';
 import { caseWorkRoutes } from './routes/case-work/case-work.routes.js';
 import { evidenceRoutes } from './routes/evidence/evidence.routes.js';
+import { timelineRoutes } from './routes/timeline/timeline.routes.js';
 import { graphRoutes } from './routes/graph/graph.routes.js';
 import { caseFileRoutes } from './routes/case-file/case-file.routes.js';
 import { VERSION } from './version.js';
@@ -77,6 +78,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   casesRoutes(app, deps);
   caseWorkRoutes(app, deps);
   evidenceRoutes(app, deps);
+  timelineRoutes(app, deps);
   graphRoutes(app, deps);
   caseFileRoutes(app, deps);
   entitiesRoutes(app, deps);

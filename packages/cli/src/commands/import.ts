@@ -3,6 +3,7 @@ import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createContext, exportClusters, exportFtm, importMapped, LOCAL_OPERATOR, parseMapping, type ImportSummary, type Mapping, type Purpose, type RowFailure } from '@casegraph/core';
 import { createProgress, formatDuration } from '../progress.js';
+import { exportCaseFileCommand, type CaseFileFlags } from './export-case.js';
 import { loadConfig, openStore, storeFlags, type StoreFlags } from '../store-options.js';
 
 interface ImportFlags extends StoreFlags {
@@ -131,16 +132,21 @@ export function registerExportCommands(program: Command): void {
     program
       .command('export')
       .description('write the entities you may see as an FtM entity stream, or the clusters resolution made as CSV (a disclosure, recorded in the audit log)')
-      .argument('[what]', 'entities, or clusters (cluster_id,source,record_id)', 'entities')
-      .option('--format <format>', 'for entities: ftm (FollowTheMoney entity JSON lines)')
+      .argument('[what]', 'entities, clusters (cluster_id,source,record_id), or case (a case file, disclosed to a recipient)', 'entities')
+      .argument('[case-id]', 'for case: the case whose file to export')
+      .option('--format <format>', 'for entities: ftm (FollowTheMoney entity JSON lines); for case: pdf or html')
+      .option('--recipient <name>', 'for case: who the case file is disclosed to (printed on every page)')
+      .option('--reason <text>', 'for case: why it is disclosed')
       .option('--source <id...>', 'only these sources')
       .option('--out <file>', 'write to this file (default: standard output)')
       .option('--case <id>', 'the case the export is for')
       .option('--purpose <code>', 'the purpose (default: administration, for the local operator)')
       .option('--justification <text>', 'why the data is exported'),
-  ).action(async (what: string, flags: ExportFlags) => {
+  ).action(async (what: string, caseId: string | undefined, flags: ExportFlags & CaseFileFlags) => {
     if (what === 'clusters') return exportClusterRows(flags);
-    if (what !== 'entities') throw new Error(`unknown export "${what}" (known: entities, clusters)`);
+    if (what === 'case') return exportCaseFileCommand(caseId, flags);
+    if (caseId !== undefined) throw new Error(`export ${what} takes no case id (did you mean: casegraph export case ${caseId}?)`);
+    if (what !== 'entities') throw new Error(`unknown export "${what}" (known: entities, clusters, case)`);
     if (flags.format !== 'ftm') throw new Error(flags.format === undefined ? 'give --format ftm' : `unknown export format "${flags.format}" (known: ftm)`);
     const config = loadConfig(flags);
     const store = await openStore(flags);

@@ -93,9 +93,10 @@ export async function authorizeCase(ctx: Ctx, action: CaseAction, caseId: string
     .where('user_id', '=', ctx.actor.userId)
     .executeTakeFirst();
   const supervises = ctx.actor.roles.includes('supervisor') && row.organisation === ctx.actor.organisation;
-  if (action === 'case.update' && (member !== undefined || supervises)) return row;
+  // An observer on the team may read the case but change nothing.
+  if (action === 'case.update' && ((member !== undefined && member.role !== 'observer') || supervises)) return row;
   if (action === 'case.manage-members' && (member?.role === 'owner' || supervises)) return row;
-  throw new Forbidden(`${action} on case ${caseId} needs its owner, a member or a supervisor of its organisation`);
+  throw new Forbidden(`${action} on case ${caseId} needs its owner, a team member who is not an observer, or a supervisor of its organisation`);
 }
 
 /** The answer for a case that does not exist or may not be seen: the same in both cases. */

@@ -1,2 +1,14 @@
-export { createCase, type CaseSummary } from './create-case.js';
-export { addCaseMember, getCase, type CaseView } from './get-case.js';
+export { createCase, type CaseSummary, type NewCase } from './create-case.js';
+export { addCaseMember, checkCaseRole, getCase, type CaseView } from './get-case.js';
+export { changeMemberRole, removeCaseMember } from './team.js';
+export { CASE_ROLES } from './case-rules.js';
+export { recordCaseEvent, type CaseEventKind } from './case-events.js';
+export { checkTemplateFields, listCaseTemplates, type CaseTemplate, type TemplateField } from './templates.js';
+export { allowedMoves, CASE_STATUSES, changeCaseStatus, DISPOSITIONS, type CaseStatus, type Disposition, type StatusChange } from './case-status.js';
+export { listCases, type CaseListItem } from './list-cases.js';
+export { addCaseSubject, changeSubjectCategory, listCaseSubjects, removeCaseSubject, SUBJECT_CATEGORIES, type CaseSubject, type SubjectCategory } from './subjects.js';
+export { decideOverlap, detectOverlaps, listCaseOverlaps, type CaseOverlap, type OverlapContact, type OverlapDecision, type OverlapOtherCase } from './overlaps.js';
+export { listNotifications, markNotificationRead, type Notification } from './notifications.js';
+export { createTask, listTasks, overdueTasks, TASK_STATUSES, updateTask, type CaseTask, type OverdueTask, type TaskStatus } from './tasks.js';
+export { addCaseNote, listCaseNotes, MAX_NOTE_LENGTH, noteReferences, type CaseNote } from './notes.js';
+export { LINK_RELATIONS, linkCases, listCaseLinks, unlinkCases, type CaseLink, type LinkRelation } from './links.js';

@@ -1,5 +1,6 @@
 import { Invalid } from '../errors.js';
 import { parseConnectorDefinitions, type ConnectorDefinition } from '../connectors/definitions.js';
+import { EVIDENCE_TYPES } from '../evidence/signatures.js';
 
 /** A purpose a deployment accepts, shown to users by its label. */
 export interface PurposeDefinition {
@@ -35,7 +36,19 @@ export interface CoreConfig {
   oidc: OidcSettings | null;
   /** Live links to external systems, asked at query time. */
   connectors: ConnectorDefinition[];
+  evidence: EvidenceSettings;
 }
+
+/** What evidence files a case accepts. */
+export interface EvidenceSettings {
+  /** The largest file accepted, in bytes (default 25 MiB). */
+  maxBytes: number;
+  /** The content types accepted; each must be one whose bytes casegraph can check (default: all of them). */
+  allowedTypes: string[];
+}
+
+/** The largest evidence file a deployment may allow: 512 MiB (the content is stored in the database). */
+export const MAX_EVIDENCE_BYTES = 512 * 2 ** 20;
 
 /** The banner shown when a deployment sets none. */
 export const DEFAULT_BANNER =
@@ -54,7 +67,7 @@ export const DEFAULT_PURPOSES: readonly PurposeDefinition[] = [
 
 /** The configuration used when a deployment has no config file. */
 export function defaultConfig(): CoreConfig {
-  return { purposes: DEFAULT_PURPOSES.map((p) => ({ ...p })), sessions: { idleMinutes: 30, maxHours: 12 }, banner: DEFAULT_BANNER, oidc: null, connectors: [] };
+  return { purposes: DEFAULT_PURPOSES.map((p) => ({ ...p })), sessions: { idleMinutes: 30, maxHours: 12 }, banner: DEFAULT_BANNER, oidc: null, connectors: [], evidence: { maxBytes: 25 * 2 ** 20, allowedTypes: [...EVIDENCE_TYPES] } };
 }
 
 const PURPOSE_CODE = /^[a-z][a-z0-9-]{1,62}$/;
@@ -69,7 +82,7 @@ export function parseConfig(raw: unknown, origin = 'config'): CoreConfig {
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw new Invalid(`${origin}: expected a JSON object at the top level`);
   }
-  const known = new Set(['purposes', 'sessions', 'banner', 'oidc', 'connectors']);
+  const known = new Set(['purposes', 'sessions', 'banner', 'oidc', 'connectors', 'evidence']);
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) throw new Invalid(`${origin}: unknown setting "${key}" (known: ${[...known].join(', ')})`);
   }
@@ -136,5 +149,32 @@ export function parseConfig(raw: unknown, origin = 'config'): CoreConfig {
   }
   const connectors = (raw as { connectors?: unknown }).connectors;
   if (connectors !== undefined) config.connectors = parseConnectorDefinitions(connectors, origin);
+  const evidence = (raw as { evidence?: unknown }).evidence;
+  if (evidence !== undefined) config.evidence = parseEvidenceSettings(evidence, origin);
   return config;
+}
+
+function parseEvidenceSettings(raw: unknown, origin: string): EvidenceSettings {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Invalid(`${origin}: "evidence" must be an object with maxBytes and allowedTypes`);
+  const settings = defaultConfig().evidence;
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'maxBytes') {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_EVIDENCE_BYTES) {
+        throw new Invalid(`${origin}: evidence.maxBytes must be a whole number of bytes from 1 to ${MAX_EVIDENCE_BYTES}`);
+      }
+      settings.maxBytes = value;
+    } else if (key === 'allowedTypes') {
+      const known: readonly string[] = EVIDENCE_TYPES;
+      if (!Array.isArray(value) || value.length === 0) throw new Invalid(`${origin}: evidence.allowedTypes must be a non-empty list of content types`);
+      for (const type of value) {
+        if (typeof type !== 'string' || !known.includes(type)) {
+          throw new Invalid(`${origin}: evidence.allowedTypes: "${String(type)}" is not a type whose content casegraph can check (known: ${known.join(', ')})`);
+        }
+      }
+      settings.allowedTypes = [...new Set(value as string[])];
+    } else {
+      throw new Invalid(`${origin}: unknown setting "evidence.${key}" (known: maxBytes, allowedTypes)`);
+    }
+  }
+  return settings;
 }

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Kysely } from 'kysely';
 import { createUser } from '../access/users.js';
 import { createCase } from '../cases/create-case.js';
+import { addCaseMember } from '../cases/get-case.js';
 import type { Ctx, Role } from '../context/context.js';
 import { Conflict, Invalid } from '../errors.js';
 import { importMapped } from '../ingest/import-mapped.js';
@@ -34,11 +35,15 @@ export interface DemoLoadResult {
 
 const DEMO_CASE_TITLE = 'Operation Harbour Light: shell companies and payments';
 
-const DEMO_ACCOUNTS: ReadonlyArray<Omit<DemoUser, 'password'>> = [
-  { role: 'analyst', username: 'analyst', displayName: 'Alex Analyst' },
-  { role: 'supervisor', username: 'supervisor', displayName: 'Sam Supervisor' },
-  { role: 'oversight', username: 'oversight', displayName: 'Olu Oversight' },
-  { role: 'administrator', username: 'admin', displayName: 'Ada Administrator' },
+/** The demo unit's organisation: its investigators are cleared for the earlier case records' marking. */
+const DEMO_ORGANISATION = 'Demo unit';
+const CLEARED = ['OFFICIAL-SENSITIVE'];
+
+const DEMO_ACCOUNTS: ReadonlyArray<Omit<DemoUser, 'password'> & { compartments: string[] }> = [
+  { role: 'analyst', username: 'analyst', displayName: 'Alex Analyst', compartments: CLEARED },
+  { role: 'supervisor', username: 'supervisor', displayName: 'Sam Supervisor', compartments: CLEARED },
+  { role: 'oversight', username: 'oversight', displayName: 'Olu Oversight', compartments: [] },
+  { role: 'administrator', username: 'admin', displayName: 'Ada Administrator', compartments: [] },
 ];
 
 /**
@@ -97,16 +102,24 @@ export async function loadDemo(
   for (const account of DEMO_ACCOUNTS) {
     const password = randomBytes(12).toString('base64url');
     try {
-      await createUser(ctx, { username: account.username, displayName: account.displayName, organisation: 'Demo unit', roles: [account.role], password });
-      users.push({ ...account, password });
+      await createUser(ctx, { username: account.username, displayName: account.displayName, organisation: DEMO_ORGANISATION, roles: [account.role], compartments: account.compartments, password });
+      users.push({ role: account.role, username: account.username, displayName: account.displayName, password });
     } catch (error) {
       if (!(error instanceof Conflict)) throw error;
     }
   }
   // Loading again (after an interrupted first run, say) reuses the demo case rather than opening another.
   const existing = await ctx.db.selectFrom('cases').select('id').where('title', '=', DEMO_CASE_TITLE).executeTakeFirst();
-  const caseId = existing?.id ?? (await createCase(ctx, { title: DEMO_CASE_TITLE, purpose: 'criminal-investigation' })).id;
+  const caseId = existing?.id ?? (await openDemoCase(ctx));
   return { sources: manifest.sources.length, records: done, statements, failedRows, users, caseId };
+}
+
+/** Opens the demo case and makes the demo analyst an owner, so they can work on it from the first sign-in. */
+async function openDemoCase(ctx: Ctx): Promise<string> {
+  // The case belongs to the demo unit, so its supervisor can approve what its analysts ask for.
+  const { id } = await createCase({ ...ctx, actor: { ...ctx.actor, organisation: DEMO_ORGANISATION } }, { title: DEMO_CASE_TITLE, purpose: 'criminal-investigation' });
+  await addCaseMember(ctx, { caseId: id, username: 'analyst', role: 'owner' });
+  return id;
 }
 
 /**

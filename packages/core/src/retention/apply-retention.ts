@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { requireRole } from '../access/require-role.js';
 import { recordEvent } from '../audit/record-event.js';
 import type { Ctx } from '../context/context.js';
+import type { Database } from '../store/schema.js';
 
 /** What one retention run erased (counts only: an erasure record holds none of the erased content). */
 export interface RetentionResult {
@@ -45,6 +46,7 @@ export async function applyRetention(ctx: Ctx): Promise<RetentionResult> {
       .execute();
     const toErase = expiredCases.filter((c) => !c.held).map((c) => c.id);
     if (toErase.length > 0) {
+      await eraseCaseWork(trx, toErase);
       await trx.deleteFrom('case_members').where('case_id', 'in', toErase).execute();
       await trx.deleteFrom('sensitive_unlocks').where('case_id', 'in', toErase).execute();
       await trx.deleteFrom('cases').where('id', 'in', toErase).execute();
@@ -58,4 +60,43 @@ export async function applyRetention(ctx: Ctx): Promise<RetentionResult> {
     await recordEvent(ctx, trx, { ...action, detail: { before: today, ...result } });
     return result;
   });
+}
+
+/**
+ * Erases everything that hangs off the cases: their subjects, tasks, notes, links and overlaps
+ * (either side), timeline, link charts, the notifications about them, and their evidence with its
+ * custody trail and annotations; evidence content goes once no remaining file refers to it.
+ */
+async function eraseCaseWork(trx: Kysely<Database>, caseIds: string[]): Promise<void> {
+  const overlaps = await trx
+    .selectFrom('case_overlaps')
+    .select('id')
+    .where((eb) => eb.or([eb('case_a', 'in', caseIds), eb('case_b', 'in', caseIds)]))
+    .execute();
+  const overlapIds = overlaps.map((o) => o.id);
+  await trx
+    .deleteFrom('notifications')
+    .where((eb) => eb.or([eb('case_id', 'in', caseIds), ...(overlapIds.length > 0 ? [eb('ref_id', 'in', overlapIds)] : [])]))
+    .execute();
+  if (overlapIds.length > 0) await trx.deleteFrom('case_overlaps').where('id', 'in', overlapIds).execute();
+  await trx
+    .deleteFrom('case_links')
+    .where((eb) => eb.or([eb('case_id', 'in', caseIds), eb('linked_case_id', 'in', caseIds)]))
+    .execute();
+  for (const table of ['case_subjects', 'case_tasks', 'case_notes', 'case_events', 'link_charts'] as const) {
+    await trx.deleteFrom(table).where('case_id', 'in', caseIds).execute();
+  }
+  const files = await trx.selectFrom('evidence_files').select(['id', 'sha256']).where('case_id', 'in', caseIds).execute();
+  if (files.length > 0) {
+    const fileIds = files.map((f) => f.id);
+    await trx.deleteFrom('evidence_annotations').where('evidence_id', 'in', fileIds).execute();
+    await trx.deleteFrom('evidence_custody').where('evidence_id', 'in', fileIds).execute();
+    await trx.deleteFrom('evidence_files').where('id', 'in', fileIds).execute();
+    const digests = [...new Set(files.map((f) => f.sha256))];
+    await trx
+      .deleteFrom('evidence_blobs')
+      .where('sha256', 'in', digests)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('evidence_files').select(sql`1`.as('one')).whereRef('evidence_files.sha256', '=', 'evidence_blobs.sha256'))))
+      .execute();
+  }
 }

@@ -1,0 +1,187 @@
+import { sql, type RawBuilder } from 'kysely';
+import { visibleStatements } from '../access/authorize.js';
+import { sensitiveStatementsFilter, type SensitiveCategory } from '../access/sensitive.js';
+import type { Ctx } from '../context/context.js';
+import { EDGE_SCHEMATA, EDGE_SPECS } from './edge-model.js';
+
+/** Which edges of a node: those leaving it, those reaching it, or both (undirected edges are both). */
+export type Direction = 'out' | 'in' | 'both';
+
+/** One edge at one of its ends, as the store gives it: entity ids, before clusters map them to nodes. */
+export interface EdgeRow {
+  /** The relationship entity's id, or `holder:property:target` for an entity-valued property. */
+  edge: string;
+  /** The record at the end being expanded. */
+  self: string;
+  /** The record at the other end. */
+  other: string;
+  type: string;
+  /** Which way the edge runs as seen from `self`. */
+  dir: 'out' | 'in';
+  directed: boolean;
+}
+
+/** Which edges to read around a set of records. */
+export interface EdgeQuery {
+  members: readonly string[];
+  direction: Direction;
+  types?: readonly string[] | undefined;
+}
+
+/**
+ * The edges around these records that exist for the caller, as one SQL subquery. Every statement
+ * that makes an edge passes the caller's access conditions (source policy, markings, sensitive
+ * categories), and the other end must be a node the caller may see: a record of its cluster with
+ * at least one visible statement, not one of a person who may be under 18 (unless unlocked).
+ */
+function visibleEdgesSql(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, query: EdgeQuery): RawBuilder<EdgeRow> {
+  const members = sql.val([...query.members]);
+  const refs = () =>
+    tx.db
+      .selectFrom('statements')
+      .innerJoin('sources', 'sources.id', 'statements.source_id')
+      .where('statements.prop_type', '=', 'entity')
+      .where('statements.normalized', 'is not', null)
+      .where(visibleStatements(tx))
+      .where(sensitiveStatementsFilter(unlocked));
+  const edgeSchemata = [...EDGE_SCHEMATA];
+  // An entity-valued property held by one of the records (a Person's addressEntity, an Event's involved).
+  const held = refs()
+    .where(sql<boolean>`statements.entity_id = any(${members}::text[])`)
+    .where('statements.schema', 'not in', edgeSchemata)
+    .select([
+      sql<string>`statements.entity_id || ':' || statements.property || ':' || statements.normalized`.as('edge'),
+      sql<string>`statements.entity_id`.as('self'),
+      sql<string>`statements.normalized`.as('other'),
+      sql<string>`statements.property`.as('type'),
+      sql<string>`'out'`.as('dir'),
+      sql<boolean>`true`.as('directed'),
+    ]);
+  // The same kind of property held by another record and pointing at one of these.
+  const pointing = refs()
+    .where(sql<boolean>`statements.normalized = any(${members}::text[])`)
+    .where('statements.schema', 'not in', edgeSchemata)
+    .select([
+      sql<string>`statements.entity_id || ':' || statements.property || ':' || statements.normalized`.as('edge'),
+      sql<string>`statements.normalized`.as('self'),
+      sql<string>`statements.entity_id`.as('other'),
+      sql<string>`statements.property`.as('type'),
+      sql<string>`'in'`.as('dir'),
+      sql<boolean>`true`.as('directed'),
+    ]);
+  // A relationship entity naming one of these at one end, and someone at the other.
+  const edgeRefs = refs()
+    .where(sql<boolean>`statements.normalized = any(${members}::text[])`)
+    .where('statements.schema', 'in', edgeSchemata)
+    .select([sql<string>`statements.entity_id`.as('edge'), 'statements.schema', 'statements.property', sql<string>`statements.normalized`.as('self')]);
+  const ends = refs()
+    .where('statements.schema', 'in', edgeSchemata)
+    .where(sql<boolean>`statements.entity_id in (select edge from edge_refs)`)
+    .select(['statements.entity_id', 'statements.property', 'statements.normalized']);
+  const spec = sql.join(
+    [...EDGE_SPECS.values()].flatMap((s) => [
+      sql`(${sql.lit(s.schema)}, ${sql.lit(s.source)}, ${sql.lit(s.target)}, ${sql.lit('out')}, ${sql.lit(s.directed)})`,
+      sql`(${sql.lit(s.schema)}, ${sql.lit(s.target)}, ${sql.lit(s.source)}, ${sql.lit('in')}, ${sql.lit(s.directed)})`,
+    ]),
+  );
+  const conditions: Array<RawBuilder<unknown>> = [];
+  if (query.direction !== 'both') conditions.push(sql`(i.dir = ${query.direction} or not i.directed)`);
+  if (query.types !== undefined) conditions.push(sql`i.type = any(${sql.val([...query.types])}::text[])`);
+  conditions.push(sql`exists (select 1 from (select i.other as id union select c2.entity_id from entity_clusters c1 join entity_clusters c2 on c2.cluster_id = c1.cluster_id where c1.entity_id = i.other) m where ${visibleRecord(tx, unlocked, sql.ref('m.id'))})`);
+  return sql<EdgeRow>`(
+    with edge_refs as (${edgeRefs}),
+    ends as (${ends}),
+    spec (schema, ref_prop, other_prop, dir, directed) as (values ${spec}),
+    incident as (
+      ${held}
+      union
+      ${pointing}
+      union
+      select r.edge, r.self, e.normalized as other, r.schema as type, spec.dir, spec.directed
+      from edge_refs r
+      join spec on spec.schema = r.schema and spec.ref_prop = r.property
+      join ends e on e.entity_id = r.edge and e.property = spec.other_prop
+    )
+    select i.edge, i.self, i.other, i.type, i.dir, i.directed from incident i where ${sql.join(conditions, sql` and `)}
+  )`;
+}
+
+/** SQL: the record has a statement the caller may see, and is not one of a person who may be under 18 (unless unlocked). */
+export function visibleRecord(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, id: RawBuilder<unknown>): RawBuilder<boolean> {
+  const statementsOf = () =>
+    tx.db
+      .selectFrom('statements')
+      .innerJoin('sources', 'sources.id', 'statements.source_id')
+      .select(sql`1`.as('one'))
+      .where(sql<boolean>`statements.entity_id = ${id}`)
+      .where(visibleStatements(tx))
+      .where(sensitiveStatementsFilter(unlocked));
+  if (unlocked.has('minors')) return sql<boolean>`exists (${statementsOf()})`;
+  const cutoff = minorCutoff(tx.now());
+  // The same rule as mayBeMinor: a date known only to the year or month counts to its end.
+  const minor = statementsOf()
+    .where('statements.property', '=', 'birthDate')
+    .where(sql<boolean>`case when length(statements.value) < 10 then statements.value >= substr(${cutoff}, 1, length(statements.value)) else statements.value > ${cutoff} end`);
+  return sql<boolean>`(exists (${statementsOf()}) and not exists (${minor}))`;
+}
+
+/** The birth date of someone who turns 18 on this day: later birth dates may be a minor's. */
+function minorCutoff(now: Date): string {
+  const cutoff = new Date(now);
+  cutoff.setUTCFullYear(cutoff.getUTCFullYear() - 18);
+  return cutoff.toISOString().slice(0, 10);
+}
+
+/**
+ * The edges around these records that exist for the caller, in a stable order (by type, then
+ * other end) when paging, or as found when only a bounded sample is needed (path search).
+ */
+export async function loadEdgeRows(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, query: EdgeQuery & { limit: number; offset?: number; ordered?: boolean }): Promise<EdgeRow[]> {
+  if (query.members.length === 0) return [];
+  const order = query.ordered === false ? sql`` : sql`order by vi.type collate "C", vi.other collate "C", vi.edge collate "C", vi.self collate "C"`;
+  const result = await sql<EdgeRow>`select vi.* from ${visibleEdgesSql(tx, unlocked, query)} vi ${order} limit ${query.limit} offset ${query.offset ?? 0}`.execute(tx.db);
+  return result.rows;
+}
+
+/** How many edges of each type exist for the caller around these records, and how many distinct records they reach. */
+export async function countEdges(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, query: EdgeQuery): Promise<{ byType: Map<string, number>; total: number; neighbours: number }> {
+  if (query.members.length === 0) return { byType: new Map(), total: 0, neighbours: 0 };
+  const result = await sql<{ type: string | null; edges: number; neighbours: number }>`
+    select vi.type, count(*)::int as edges, count(distinct vi.other)::int as neighbours
+    from ${visibleEdgesSql(tx, unlocked, query)} vi group by rollup (vi.type)`.execute(tx.db);
+  const byType = new Map<string, number>();
+  let total = 0;
+  let neighbours = 0;
+  for (const row of result.rows) {
+    if (row.type === null) {
+      total = row.edges;
+      neighbours = row.neighbours;
+    } else byType.set(row.type, row.edges);
+  }
+  return { byType, total, neighbours };
+}
+
+/** The visible values of relationship entities (dates, amounts, roles), by entity and property; entity-valued ones are left out, they are the edge's ends. */
+export async function edgeProperties(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, edgeIds: readonly string[]): Promise<Map<string, Record<string, string[]>>> {
+  const byEdge = new Map<string, Record<string, string[]>>();
+  if (edgeIds.length === 0) return byEdge;
+  const rows = await tx.db
+    .selectFrom('statements')
+    .innerJoin('sources', 'sources.id', 'statements.source_id')
+    .select(['statements.entity_id', 'statements.property', 'statements.value'])
+    .where(sql<boolean>`statements.entity_id = any(${sql.val([...edgeIds])}::text[])`)
+    .where('statements.prop_type', '<>', 'entity')
+    .where(visibleStatements(tx))
+    .where(sensitiveStatementsFilter(unlocked))
+    .orderBy('statements.entity_id')
+    .orderBy('statements.property')
+    .orderBy('statements.value')
+    .execute();
+  for (const row of rows) {
+    const properties = byEdge.get(row.entity_id) ?? {};
+    byEdge.set(row.entity_id, properties);
+    const values = (properties[row.property] ??= []);
+    if (!values.includes(row.value)) values.push(row.value);
+  }
+  return byEdge;
+}
