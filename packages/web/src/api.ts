@@ -29,19 +29,21 @@ export type ApiResult<T> = { ok: true; data: T } | { ok: false; error: ApiError 
 
 type Check<T> = (body: unknown) => T | undefined;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** Whether a JSON value is an object (not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
 /** Pulls a human message out of an error body, whichever of the usual shapes it has. */
-function errorMessage(body: unknown): string | undefined {
+export function errorMessage(body: unknown): string | undefined {
   if (!isRecord(body)) return undefined;
   if (typeof body.message === 'string') return body.message;
   if (isRecord(body.error) && typeof body.error.message === 'string') return body.error.message;
   return undefined;
 }
 
-async function readJson(response: Response): Promise<unknown> {
+/** The JSON body of a response, or undefined when it has none. */
+export async function readJson(response: Response): Promise<unknown> {
   try {
     return (await response.json()) as unknown;
   } catch {
@@ -103,7 +105,7 @@ export function listPurposes(signal?: AbortSignal): Promise<ApiResult<Purpose[]>
 
 /** What a request sends: a JSON body, and whether to state the working context in headers. */
 interface RequestOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   signal?: AbortSignal | undefined;
   /** Routes that read personal data take the case, purpose and justification from the working context. */

@@ -4,6 +4,8 @@ import { AppLayout } from './app-layout';
 import { setChecking, setSignedIn, setSignedOut, setUnreachable, useSession } from './session';
 import { SignInPage } from './sign-in-page';
 import { CasesPage } from './pages/cases-page';
+import { CaseWorkspace } from './cases/case-workspace';
+import { TimelinePage } from './cases/timeline-page';
 import { EntityPage } from './pages/entity-page';
 import { GraphPage } from './pages/graph-page';
 import { NotFoundPage } from './pages/not-found-page';
@@ -70,7 +72,7 @@ function SignedInApp() {
 
   const route = matchRoute(atRoot ? homePath : pathname);
   return (
-    <AppLayout current={route.kind === 'section' ? route.section.id : undefined}>
+    <AppLayout current={route.kind === 'section' ? route.section.id : route.kind === 'case' ? 'cases' : undefined}>
       <RoutePage route={route} />
     </AppLayout>
   );
@@ -80,6 +82,8 @@ function RoutePage({ route }: { route: Route }) {
   if (route.kind === 'not-found') return <NotFoundPage pathname={route.pathname} />;
   // Keyed by id so moving from one profile to another starts from a clean load.
   if (route.kind === 'entity') return <EntityPage key={route.id} id={route.id} />;
+  if (route.kind === 'case') return <CaseWorkspace key={route.id} id={route.id} tab={route.tab} />;
+  if (route.kind === 'timeline') return <TimelinePage />;
   switch (route.section.id) {
     case 'search':
       return <SearchPage />;

@@ -16,11 +16,36 @@ export type SectionId = Section['id'];
 /** Where the app lands when the address names no section. */
 export const homePath = '/search';
 
-/** What a pathname points at: a section, an entity's profile, or nothing we know. */
+/** The tabs of a case workspace, in order; the first is shown at `/cases/:id`. */
+export const caseTabs = ['overview', 'subjects', 'tasks', 'notes', 'evidence', 'timeline', 'export'] as const;
+export type CaseTab = (typeof caseTabs)[number];
+
+/** What a pathname points at: a section, an entity's profile, a case, a timeline, or nothing we know. */
 export type Route =
   | { kind: 'section'; section: Section }
   | { kind: 'entity'; id: string }
+  | { kind: 'case'; id: string; tab: CaseTab }
+  | { kind: 'timeline' }
   | { kind: 'not-found'; pathname: string };
+
+/** The address of a case workspace, at one of its tabs. */
+export function casePath(id: string, tab: CaseTab = 'overview'): string {
+  const base = `/cases/${encodeURIComponent(id)}`;
+  return tab === 'overview' ? base : `${base}/${tab}`;
+}
+
+/** The case in `/cases/:id` or `/cases/:id/:tab`; null when the path names no case, or an unknown tab. */
+function matchCase(pathname: string): { id: string; tab: CaseTab } | null {
+  const match = /^\/cases\/([^/]+)(?:\/([^/]+))?\/?$/.exec(pathname);
+  if (!match?.[1]) return null;
+  const tab = (match[2] ?? 'overview') as CaseTab;
+  if (!caseTabs.includes(tab)) return null;
+  try {
+    return { id: decodeURIComponent(match[1]), tab };
+  } catch {
+    return null;
+  }
+}
 
 /** The address of an entity's profile. */
 export function entityPath(id: string): string {
@@ -38,10 +63,13 @@ function matchEntity(pathname: string): string | null {
   }
 }
 
-/** Finds the section a pathname belongs to (`/cases/C-1` belongs to Cases), or the entity profile it names. */
+/** Finds the section a pathname belongs to, or the entity profile, case workspace or timeline it names. */
 export function matchRoute(pathname: string): Route {
   const entityId = matchEntity(pathname);
   if (entityId !== null) return { kind: 'entity', id: entityId };
+  const opened = matchCase(pathname);
+  if (opened !== null) return { kind: 'case', ...opened };
+  if (pathname === '/timeline' || pathname === '/timeline/') return { kind: 'timeline' };
   const section = sections.find((s) => pathname === s.path || pathname.startsWith(`${s.path}/`));
   return section ? { kind: 'section', section } : { kind: 'not-found', pathname };
 }

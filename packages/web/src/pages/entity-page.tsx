@@ -81,6 +81,9 @@ function Profile({ entity }: { entity: EntityProfile }) {
     <Page wide title={caption} lead={<>A {entity.schema} record, assembled from the values you may see under this case and purpose.</>}>
       <BackToSearch />
       <ContextNotice reason={contextReason} />
+      <p className="profile-links">
+        <Link href={`/timeline?entity=${encodeURIComponent(entity.id)}`}>Timeline</Link>
+      </p>
       <section className="panel" aria-labelledby="profile-summary-title">
         <h2 id="profile-summary-title">Record</h2>
         <dl className="profile-summary">
