@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createCase, createContext, defaultConfig, LOCAL_OPERATOR, registerSource, writeEntities, type Actor, type SourcedEntity } from '@casegraph/core';
+import { addCaseSubject, createCase, createContext, defaultConfig, listNotifications, LOCAL_OPERATOR, registerSource, writeEntities, type Actor, type SourcedEntity } from '@casegraph/core';
 import { startTestServer } from '../../server/src/test-support/test-server.js';
 import { ensureWebBuild, horizontalOverflow, launchBrowser, phonePageLike, recordPageProblems, saveScreenshot, signInThroughApi, webDist } from './browser.js';
 
@@ -27,15 +27,21 @@ const EVIDENCE_SHA256 = createHash('sha256').update(EVIDENCE).digest('hex');
 const TITLE = 'Saltmarsh ferry invoices';
 const JUSTIFICATION = 'invoices routed through the ferry company';
 
-/** Console errors other than the browser's log of refusals a test provokes on purpose. */
+// The other unit's case that already has the same subject: an overlap the analyst may not see into.
+const OTHER_TITLE = 'Quayside smuggling ring';
+const OTHER_UNIT = 'port-unit';
+
+/** Console errors other than the browser's log of refusals a test provokes on purpose (a refused file type, a file too large). */
 function unexpectedConsole(problems: { console: string[] }): string[] {
-  return problems.console.filter((text) => !/Failed to load resource: the server responded with a status of (400|404)/.test(text));
+  return problems.console.filter((text) => !/Failed to load resource: the server responded with a status of (400|404|413)/.test(text));
 }
 
 describe('the case workspace in the web app, in Chromium', () => {
   let server: Server;
   let browser: Browser;
   let caseId = '';
+  let pavel: Actor;
+  let otherCase = '';
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
@@ -50,6 +56,13 @@ describe('the case workspace in the web app, in Chromium', () => {
     const { id: loadingCase } = await createCase(createContext({ db, actor: analyst, config }), { title: 'Registry intake', purpose: 'fraud-audit' });
     const loading = createContext({ db, actor: LOCAL_OPERATOR, config, purpose: { caseId: loadingCase, code: 'fraud-audit', justification: 'test data' } });
     await writeEntities(loading, { sourceId: 'registry', entities: ENTITIES });
+    // An analyst of another unit already works on the same person, in a case the analyst here may not see.
+    await db.insertInto('organisations').values({ id: OTHER_UNIT, name: 'Port unit' }).execute();
+    pavel = { userId: randomUUID(), sessionId: null, organisation: OTHER_UNIT, roles: ['analyst'], compartments: [] };
+    await db.insertInto('users').values({ id: pavel.userId, username: 'pavel', display_name: 'Pavel Example', organisation: OTHER_UNIT, roles: ['analyst'], compartments: [], password_hash: null }).execute();
+    otherCase = (await createCase(createContext({ db, actor: pavel, config }), { title: OTHER_TITLE, purpose: 'fraud-audit' })).id;
+    const pavelWorks = createContext({ db, actor: pavel, config, purpose: { caseId: otherCase, code: 'fraud-audit', justification: 'smuggling tip' } });
+    await addCaseSubject(pavelWorks, { caseId: otherCase, entityId: 'p-corvin', category: 'suspect' });
   });
   afterAll(async () => {
     await Promise.all(contexts.map((c) => c.close()));
@@ -103,7 +116,9 @@ describe('the case workspace in the web app, in Chromium', () => {
 
     // Personal-data reads need this case as the working case: one form states it.
     await workOnCase(page);
-    await expect.poll(() => page.getByRole('region', { name: 'Team' }).textContent()).toContain('ana');
+    // The team by display name, the username beside it.
+    await expect.poll(() => page.getByRole('region', { name: 'Team' }).textContent()).toContain(ana.displayName);
+    expect(await page.getByRole('region', { name: 'Team' }).textContent()).toContain('ana');
     expect(await horizontalOverflow(page)).toBe(0);
     await saveScreenshot(page, 'case-overview.png', { fullPage: true });
 
@@ -120,7 +135,24 @@ describe('the case workspace in the web app, in Chromium', () => {
     expect(await subjects.getByRole('link', { name: 'Corvin Halloway-Brandt' }).getAttribute('href')).toBe('/entities/p-corvin');
     expect(await subjects.getByRole('link', { name: 'Chart' }).getAttribute('href')).toBe('/graph?entity=p-corvin');
     expect(await subjects.getByLabel('Category of Corvin Halloway-Brandt').inputValue()).toBe('suspect');
+    expect(await page.getByRole('region', { name: 'Add a subject' }).getByRole('status').textContent()).toContain('Another case also has this subject');
     await saveScreenshot(page, 'case-subjects.png', { fullPage: true });
+
+    // The overlap, masked: only the other unit and whom to contact; the owner shares this side.
+    await openTab(page, 'Overview');
+    const overlaps = page.getByRole('region', { name: 'Overlaps with other cases' });
+    await expect.poll(() => overlaps.textContent()).toContain(`Another case in ${OTHER_UNIT} also has this subject — contact Pavel Example (pavel).`);
+    expect(await overlaps.textContent()).not.toContain(OTHER_TITLE);
+    expect(await overlaps.textContent()).not.toContain(otherCase);
+    await overlaps.getByRole('button', { name: 'Share' }).click();
+    await expect.poll(() => overlaps.getByRole('alert').textContent()).toContain('Say in a few words why');
+    await overlaps.getByLabel('Reason').fill('joint interview with the port unit');
+    await overlaps.getByRole('button', { name: 'Share' }).click();
+    await expect.poll(() => overlaps.textContent()).toContain('This case: details shared with the other case');
+    const told = await listNotifications(createContext({ db: server.store.db, actor: pavel, config: defaultConfig() }));
+    expect(told.notifications.map((n) => n.kind)).toEqual(['overlap-decision', 'overlap']);
+    expect(told.notifications.every((n) => n.caseId === otherCase && !n.message.includes(caseId))).toBe(true);
+    await saveScreenshot(page, 'case-overlap.png', { fullPage: true });
 
     // Tasks: one for the team member, with a due date.
     await openTab(page, 'Tasks');
@@ -151,9 +183,15 @@ describe('the case workspace in the web app, in Chromium', () => {
     expect(await notes.getByRole('link', { name: 'Corvin' }).getAttribute('href')).toBe('/entities/p-corvin');
     expect(await page.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
 
-    // Evidence: uploaded with progress, stored under the SHA-256 of its bytes.
+    // Evidence: a script declared as text and a file over the limit are refused with a clear message; a statement is stored under the SHA-256 of its bytes.
     await openTab(page, 'Evidence');
     const upload = page.getByRole('form', { name: 'Upload evidence' });
+    await upload.getByLabel('File').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('#!/bin/sh\necho hello\n') });
+    await upload.getByRole('button', { name: 'Upload' }).click();
+    await expect.poll(() => upload.getByRole('alert').textContent()).toContain('This file cannot be stored as evidence: the file is declared as text/plain but its content is an executable');
+    await upload.getByLabel('File').setInputFiles({ name: 'huge.txt', mimeType: 'text/plain', buffer: Buffer.alloc(defaultConfig().evidence.maxBytes + 1, 0x61) });
+    await upload.getByRole('button', { name: 'Upload' }).click();
+    await expect.poll(() => upload.getByRole('alert').textContent(), { timeout: 30_000 }).toContain('The file is too large to store as evidence: an evidence file may be at most');
     await upload.getByLabel('File').setInputFiles({ name: 'statement-4471.txt', mimeType: 'text/plain', buffer: EVIDENCE });
     await upload.getByLabel(/^Description/).fill('Bank statement from the registry');
     await upload.getByRole('button', { name: 'Upload' }).click();
@@ -176,6 +214,16 @@ describe('the case workspace in the web app, in Chromium', () => {
     expect(await timeline.locator('[data-kind="payment"]').count()).toBeGreaterThan(0);
     expect(await horizontalOverflow(page)).toBe(0);
     await saveScreenshot(page, 'case-timeline.png', { fullPage: true });
+
+    // The subject's own timeline, from its row on the Subjects tab: its birth date and the payment it made.
+    await openTab(page, 'Subjects');
+    await page.getByRole('region', { name: 'Subjects' }).getByRole('link', { name: 'Timeline' }).click();
+    await page.waitForURL((url) => url.pathname === '/timeline' && url.searchParams.get('entity') === 'p-corvin');
+    const entityTimeline = page.getByRole('region', { name: 'Timeline' });
+    await expect.poll(() => entityTimeline.locator('[data-kind="payment"]').count()).toBe(1);
+    expect(await entityTimeline.locator('time[datetime="1979-06-21"]').count()).toBe(1);
+    expect(await entityTimeline.textContent()).toContain('Saltmarsh Ferry Logistics Ltd');
+    await page.goBack();
 
     // The case file, as HTML and as PDF, for a named recipient.
     await openTab(page, 'Export');
@@ -202,6 +250,16 @@ describe('the case workspace in the web app, in Chromium', () => {
     const row = page.getByRole('region', { name: 'Your cases' }).getByRole('listitem').filter({ hasText: TITLE });
     await expect.poll(() => row.textContent()).toContain('1 subject');
     expect(await row.textContent()).toContain('1 open task');
+    // The overlap notice names only the analyst's own case; marked read, it stays listed as read.
+    const notices = page.getByRole('region', { name: 'Overlap notices for you' });
+    const notice = notices.getByRole('listitem').filter({ hasText: `Case ${caseId}:` });
+    await expect.poll(() => notice.textContent()).toContain('one of its subjects is also a subject of another case');
+    expect(await notices.textContent()).toContain('1 unread notice');
+    expect(await notices.textContent()).not.toContain(OTHER_TITLE);
+    expect(await notice.getByRole('link', { name: `Open ${caseId}` }).getAttribute('href')).toBe(`/cases/${caseId}`);
+    await notice.getByRole('button', { name: 'Mark read' }).click();
+    await expect.poll(() => notice.getAttribute('data-read')).toBe('true');
+    expect(await notices.textContent()).not.toContain('unread notice');
     await saveScreenshot(page, 'cases-list.png', { fullPage: true });
 
     expect(problems.uncaught).toEqual([]);

@@ -10,8 +10,10 @@ import type { Subgraph } from './types.js';
 
 // These packages are CommonJS modules that export one function: under Node's ESM loader the
 // default import is that function, while their type declarations describe an ES default export.
-function commonJsDefault<T>(module: { default: T }): T {
-  return (module as { default?: T }).default ?? (module as unknown as T);
+// (Bundlers, which the web app's type-check follows, see the function itself.)
+type Unwrapped<T> = T extends { default: infer D } ? D : T;
+function commonJsDefault<T>(module: T): Unwrapped<T> {
+  return ((module as { default?: unknown }).default ?? module) as Unwrapped<T>;
 }
 const betweenness = commonJsDefault(betweennessModule);
 const pagerank = commonJsDefault(pagerankModule);

@@ -1,8 +1,10 @@
 /**
  * Typed calls to the case-work API: cases, team, subjects, tasks, notes, links, overlaps,
- * evidence, timelines and the case file. Every helper resolves to a result; none throws.
- * Personal-data routes take the case, purpose and justification from the working context, so
- * every call here states it.
+ * notifications, evidence, timelines and the case file. Every helper resolves to a result; none
+ * throws. Each parser reads the shape the route's response schema declares and refuses anything
+ * else. The routes that read personal data (subjects, overlaps, notes, evidence, timelines, the
+ * case file) state the working context's case, purpose and justification in headers; the others
+ * (cases, team, tasks, links, notifications) need none and send none.
  */
 
 import { callApi, contextHeaders, errorMessage, isRecord, readJson } from '../api';
@@ -97,7 +99,7 @@ function path(...parts: string[]): string {
 
 // Cases -------------------------------------------------------------------------------------
 
-/** One row of the case list. */
+/** One row of the case list (`caseListItem` in the cases routes). */
 export interface CaseListItem {
   id: string;
   title: string;
@@ -110,27 +112,26 @@ export interface CaseListItem {
 }
 
 function readCaseListItem(item: Record<string, unknown>): CaseListItem | undefined {
-  if (typeof item.id !== 'string' || typeof item.title !== 'string') return undefined;
-  const owner = isRecord(item.owner) ? str(item.owner.displayName, str(item.owner.username)) : '';
+  if (typeof item.id !== 'string' || typeof item.title !== 'string' || typeof item.status !== 'string') return undefined;
   return {
     id: item.id,
     title: item.title,
-    status: str(item.status),
-    ownerName: str(item.ownerName, str(item.ownerDisplayName, str(item.ownerUsername, owner))),
-    updatedAt: str(item.updatedAt, str(item.createdAt)),
-    subjectCount: num(item, 'subjectCount', 'subjects'),
-    openTaskCount: num(item, 'openTaskCount', 'openTasks'),
-    overdueTaskCount: num(item, 'overdueTaskCount', 'overdueTasks'),
+    status: item.status,
+    ownerName: str(item.ownerName),
+    updatedAt: str(item.updatedAt),
+    subjectCount: int(item.subjects),
+    openTaskCount: int(item.openTasks),
+    overdueTaskCount: int(item.overdueTasks),
   };
 }
 
-/** The cases the caller may see, newest first: `GET /api/cases?status=&q=`. */
+/** The cases the caller may see, newest first: `GET /api/cases?status=&q=` → `{ cases }`. */
 export function listCases(filter: { status?: string; q?: string }, signal?: AbortSignal): Promise<ApiResult<CaseListItem[]>> {
   const params = new URLSearchParams();
   if (filter.status) params.set('status', filter.status);
   if (filter.q) params.set('q', filter.q);
   const query = params.toString();
-  return callApi(`/api/cases${query ? `?${query}` : ''}`, listCheck('cases', readCaseListItem), { signal, withContext: true });
+  return callApi(`/api/cases${query ? `?${query}` : ''}`, listCheck('cases', readCaseListItem), { signal });
 }
 
 /** A field a case template asks for. */
@@ -143,27 +144,21 @@ export interface TemplateField {
 /** A case template: its fields and the tasks it starts the case with. */
 export interface CaseTemplate {
   id: string;
-  label: string;
+  name: string;
   description: string;
   fields: TemplateField[];
-  tasks: Array<{ title: string; dueInDays: number | null }>;
+  tasks: Array<{ title: string; dueInDays: number }>;
 }
 
 function readTemplate(item: Record<string, unknown>): CaseTemplate | undefined {
-  const id = str(item.id, str(item.key, str(item.code)));
-  if (id === '') return undefined;
-  const fields = Array.isArray(item.fields) ? (item.fields as unknown[]).filter(isRecord) : [];
-  const tasks = Array.isArray(item.tasks) ? (item.tasks as unknown[]).filter(isRecord) : [];
-  return {
-    id,
-    label: str(item.label, str(item.name, str(item.title, id))),
-    description: str(item.description),
-    fields: fields.map((f) => ({ key: str(f.key), label: str(f.label, str(f.key)), required: f.required === true })).filter((f) => f.key !== ''),
-    tasks: tasks.map((t) => ({ title: str(t.title), dueInDays: typeof t.dueInDays === 'number' ? t.dueInDays : null })),
-  };
+  if (typeof item.id !== 'string' || typeof item.name !== 'string') return undefined;
+  const fields = readList(item, 'fields', (f) => (typeof f.key === 'string' ? { key: f.key, label: str(f.label, f.key), required: f.required === true } : undefined));
+  const tasks = readList(item, 'tasks', (t) => (typeof t.title === 'string' ? { title: t.title, dueInDays: int(t.dueInDays) } : undefined));
+  if (fields === undefined || tasks === undefined) return undefined;
+  return { id: item.id, name: item.name, description: str(item.description), fields, tasks };
 }
 
-/** The built-in case templates: `GET /api/case-templates`. */
+/** The built-in case templates: `GET /api/case-templates` → `{ templates }`. */
 export function listCaseTemplates(signal?: AbortSignal): Promise<ApiResult<CaseTemplate[]>> {
   return callApi('/api/case-templates', listCheck('templates', readTemplate), { signal });
 }
@@ -177,24 +172,21 @@ export interface NewCase {
   summary?: string;
 }
 
-/** Opens a case owned by the caller: `POST /api/cases`. */
+/** Opens a case owned by the caller: `POST /api/cases` → 201 `{ id, title, status, ... }`. */
 export function createCase(input: NewCase): Promise<ApiResult<{ id: string; title: string }>> {
-  return callApi('/api/cases', (b) => (isRecord(b) && typeof b.id === 'string' ? { id: b.id, title: str(b.title) } : undefined), {
-    method: 'POST',
-    body: input,
-    withContext: true,
-  });
+  return callApi('/api/cases', (b) => (isRecord(b) && typeof b.id === 'string' ? { id: b.id, title: str(b.title) } : undefined), { method: 'POST', body: input });
 }
 
 /** A member of a case team. */
 export interface CaseMember {
   userId: string;
   username: string;
+  /** The member's display name, or their username when the server gives none. */
   displayName: string;
   role: string;
 }
 
-/** A case as its team sees it. */
+/** A case as its team sees it (`caseView` in the cases routes). */
 export interface CaseDetail {
   id: string;
   title: string;
@@ -210,53 +202,60 @@ export interface CaseDetail {
   template: string | null;
   fields: Record<string, string>;
   summary: string;
-  /** The moves the server says the caller may make, when it says so. */
-  allowedMoves: string[] | null;
+}
+
+function readMember(m: Record<string, unknown>): CaseMember | undefined {
+  if (typeof m.userId !== 'string' || typeof m.username !== 'string' || typeof m.role !== 'string') return undefined;
+  return { userId: m.userId, username: m.username, displayName: str(m.displayName) || m.username, role: m.role };
 }
 
 function readCase(b: unknown): CaseDetail | undefined {
-  if (!isRecord(b) || typeof b.id !== 'string' || typeof b.title !== 'string') return undefined;
-  const members = Array.isArray(b.members) ? (b.members as unknown[]).filter(isRecord) : [];
+  if (!isRecord(b) || typeof b.id !== 'string' || typeof b.title !== 'string' || typeof b.status !== 'string') return undefined;
+  const members = readList(b, 'members', readMember);
+  if (members === undefined) return undefined;
   const fields: Record<string, string> = {};
-  if (isRecord(b.fields)) for (const [key, value] of Object.entries(b.fields)) fields[key] = typeof value === 'string' ? value : JSON.stringify(value);
-  const moves = b.allowedMoves ?? b.nextStatuses ?? b.allowedStatuses;
+  if (isRecord(b.fields)) for (const [key, value] of Object.entries(b.fields)) if (typeof value === 'string') fields[key] = value;
   return {
     id: b.id,
     title: b.title,
-    status: str(b.status),
+    status: b.status,
     purpose: str(b.purpose),
     organisation: str(b.organisation),
-    markings: Array.isArray(b.markings) ? (b.markings as unknown[]).filter((m): m is string => typeof m === 'string') : [],
+    markings: strings(b.markings),
     ownerId: str(b.ownerId),
-    members: members.map((m) => ({ userId: str(m.userId), username: str(m.username), displayName: str(m.displayName, str(m.username)), role: str(m.role) })),
+    members,
     createdAt: str(b.createdAt),
     disposition: strOrNull(b.disposition),
     closedAt: strOrNull(b.closedAt),
     template: strOrNull(b.template),
     fields,
     summary: str(b.summary),
-    allowedMoves: Array.isArray(moves) ? (moves as unknown[]).filter((m): m is string => typeof m === 'string') : null,
   };
 }
 
 /** One case and its team: `GET /api/cases/:id` (404 for a case the caller may not see). */
 export function getCase(id: string, signal?: AbortSignal): Promise<ApiResult<CaseDetail>> {
-  return callApi(path('/api/cases/', id), readCase, { signal, withContext: true });
+  return callApi(path('/api/cases/', id), readCase, { signal });
 }
 
-/** Moves a case along its workflow: `POST /api/cases/:id/status` (closing needs a disposition). */
+/** Moves a case along its workflow: `POST /api/cases/:id/status` (closing needs a disposition; a move the workflow refuses is a 409). */
 export function changeCaseStatus(id: string, status: string, disposition?: string): Promise<ApiResult<null>> {
-  return callApi(path('/api/cases/', id, '/status'), nothing, { method: 'POST', body: disposition ? { status, disposition } : { status }, withContext: true });
+  return callApi(path('/api/cases/', id, '/status'), nothing, { method: 'POST', body: disposition ? { status, disposition } : { status } });
 }
 
-/** Adds a user to the team: `POST /api/cases/:id/members`. */
+/** Adds a user to the team: `POST /api/cases/:id/members` `{ username, role }` → 204. */
 export function addCaseMember(id: string, username: string, role: string): Promise<ApiResult<null>> {
-  return callApi(path('/api/cases/', id, '/members'), nothing, { method: 'POST', body: { username, role }, withContext: true });
+  return callApi(path('/api/cases/', id, '/members'), nothing, { method: 'POST', body: { username, role } });
 }
 
-/** Takes a user off the team: `DELETE /api/cases/:id/members/:userId`. */
+/** Changes a member's role: `PATCH /api/cases/:id/members/:userId` `{ role }` → 204. */
+export function changeMemberRole(id: string, userId: string, role: string): Promise<ApiResult<null>> {
+  return callApi(path('/api/cases/', id, '/members/', userId), nothing, { method: 'PATCH', body: { role } });
+}
+
+/** Takes a user off the team: `DELETE /api/cases/:id/members/:userId` → 204. */
 export function removeCaseMember(id: string, userId: string): Promise<ApiResult<null>> {
-  return callApi(path('/api/cases/', id, '/members/', userId), nothing, { method: 'DELETE', withContext: true });
+  return callApi(path('/api/cases/', id, '/members/', userId), nothing, { method: 'DELETE' });
 }
 
 // Subjects ----------------------------------------------------------------------------------
@@ -270,24 +269,47 @@ export interface CaseSubject {
   note: string;
 }
 
+/** The subjects the caller may see, and how many more the case has. */
+export interface CaseSubjects {
+  subjects: CaseSubject[];
+  hidden: number;
+}
+
 function readSubject(item: Record<string, unknown>): CaseSubject | undefined {
-  const entityId = str(item.entityId, str(item.id));
-  if (entityId === '') return undefined;
-  return { entityId, caption: str(item.caption, str(item.name, entityId)), schema: str(item.schema), category: str(item.category), note: str(item.note) };
+  if (typeof item.entityId !== 'string' || typeof item.caption !== 'string' || typeof item.category !== 'string') return undefined;
+  return { entityId: item.entityId, caption: item.caption, schema: str(item.schema), category: item.category, note: str(item.note) };
 }
 
-export function listCaseSubjects(id: string, signal?: AbortSignal): Promise<ApiResult<CaseSubject[]>> {
-  return callApi(path('/api/cases/', id, '/subjects'), listCheck('subjects', readSubject), { signal, withContext: true });
+/** `GET /api/cases/:id/subjects` → `{ subjects, hidden }` (personal data: under the working context). */
+export function listCaseSubjects(id: string, signal?: AbortSignal): Promise<ApiResult<CaseSubjects>> {
+  return callApi(
+    path('/api/cases/', id, '/subjects'),
+    (b) => {
+      const subjects = readList(b, 'subjects', readSubject);
+      return subjects === undefined || !isRecord(b) ? undefined : { subjects, hidden: int(b.hidden) };
+    },
+    { signal, withContext: true },
+  );
 }
 
-export function addCaseSubject(id: string, input: { entityId: string; category: string; note?: string }): Promise<ApiResult<null>> {
-  return callApi(path('/api/cases/', id, '/subjects'), nothing, { method: 'POST', body: input, withContext: true });
+/** `POST /api/cases/:id/subjects` `{ entityId, category, note? }` → 201, the subject and how many overlaps with other cases it made. */
+export function addCaseSubject(id: string, input: { entityId: string; category: string; note?: string }): Promise<ApiResult<{ subject: CaseSubject; overlaps: number }>> {
+  return callApi(
+    path('/api/cases/', id, '/subjects'),
+    (b) => {
+      const subject = isRecord(b) ? readSubject(b) : undefined;
+      return subject === undefined || !isRecord(b) ? undefined : { subject, overlaps: int(b.overlaps) };
+    },
+    { method: 'POST', body: input, withContext: true },
+  );
 }
 
+/** `DELETE /api/cases/:id/subjects/:entityId` → 204. */
 export function removeCaseSubject(id: string, entityId: string): Promise<ApiResult<null>> {
   return callApi(path('/api/cases/', id, '/subjects/', entityId), nothing, { method: 'DELETE', withContext: true });
 }
 
+/** `PATCH /api/cases/:id/subjects/:entityId` `{ category }` → 204. */
 export function changeSubjectCategory(id: string, entityId: string, category: string): Promise<ApiResult<null>> {
   return callApi(path('/api/cases/', id, '/subjects/', entityId), nothing, { method: 'PATCH', body: { category }, withContext: true });
 }
@@ -298,57 +320,61 @@ export function changeSubjectCategory(id: string, entityId: string, category: st
 export interface CaseTask {
   id: string;
   caseId: string;
+  /** Only on overdue tasks, which come from many cases. */
   caseTitle: string;
   title: string;
   description: string;
   status: string;
+  /** The assignee's username. */
   assignee: string | null;
   dueDate: string | null;
   overdue: boolean;
+  /** Days past the due day, as the server counts them (overdue tasks only). */
+  daysOverdue: number | null;
 }
 
-/** Today as YYYY-MM-DD in the user's time zone, to mark tasks past due. */
+/** Today as YYYY-MM-DD in UTC, the calendar the server counts due days in. */
 export function today(): string {
-  const now = new Date();
-  const month = String(now.getMonth() + 1).padStart(2, '0');
-  const day = String(now.getDate()).padStart(2, '0');
-  return `${now.getFullYear()}-${month}-${day}`;
+  return new Date().toISOString().slice(0, 10);
 }
 
 function readTask(item: Record<string, unknown>): CaseTask | undefined {
-  if (typeof item.id !== 'string') return undefined;
-  const assignee = isRecord(item.assignee) ? str(item.assignee.username) : strOrNull(item.assignee ?? item.assigneeUsername ?? null);
-  const dueDate = strOrNull(item.dueDate)?.slice(0, 10) ?? null;
-  const status = str(item.status, 'open');
-  const open = status === 'open' || status === 'in-progress';
+  if (typeof item.id !== 'string' || typeof item.caseId !== 'string' || typeof item.title !== 'string' || typeof item.status !== 'string') return undefined;
+  const dueDate = strOrNull(item.dueDate);
+  const open = item.status === 'open' || item.status === 'in-progress';
+  const daysOverdue = typeof item.daysOverdue === 'number' ? item.daysOverdue : null;
   return {
     id: item.id,
-    caseId: str(item.caseId),
+    caseId: item.caseId,
     caseTitle: str(item.caseTitle),
-    title: str(item.title),
+    title: item.title,
     description: str(item.description),
-    status,
-    assignee: assignee === '' ? null : assignee,
+    status: item.status,
+    assignee: strOrNull(item.assignee),
     dueDate,
-    overdue: typeof item.overdue === 'boolean' ? item.overdue : open && dueDate !== null && dueDate < today(),
+    overdue: daysOverdue !== null ? daysOverdue > 0 : open && dueDate !== null && dueDate < today(),
+    daysOverdue,
   };
 }
 
+/** `GET /api/cases/:id/tasks` → `{ tasks }`, open ones first by due day. */
 export function listTasks(id: string, signal?: AbortSignal): Promise<ApiResult<CaseTask[]>> {
-  return callApi(path('/api/cases/', id, '/tasks'), listCheck('tasks', readTask), { signal, withContext: true });
+  return callApi(path('/api/cases/', id, '/tasks'), listCheck('tasks', readTask), { signal });
 }
 
-export function createTask(id: string, input: { title: string; description?: string; assignee?: string; dueDate?: string }): Promise<ApiResult<null>> {
-  return callApi(path('/api/cases/', id, '/tasks'), nothing, { method: 'POST', body: input, withContext: true });
+/** `POST /api/cases/:id/tasks` `{ title, description?, assignee?, dueDate? }` → 201 the task. */
+export function createTask(id: string, input: { title: string; description?: string; assignee?: string; dueDate?: string }): Promise<ApiResult<CaseTask>> {
+  return callApi(path('/api/cases/', id, '/tasks'), (b) => (isRecord(b) ? readTask(b) : undefined), { method: 'POST', body: input });
 }
 
-export function updateTask(id: string, taskId: string, change: { status?: string; assignee?: string; dueDate?: string; title?: string }): Promise<ApiResult<null>> {
-  return callApi(path('/api/cases/', id, '/tasks/', taskId), nothing, { method: 'PATCH', body: change, withContext: true });
+/** `PATCH /api/cases/:id/tasks/:taskId` with the fields that change → 200 the task. */
+export function updateTask(id: string, taskId: string, change: { status?: string; assignee?: string | null; dueDate?: string | null; title?: string }): Promise<ApiResult<CaseTask>> {
+  return callApi(path('/api/cases/', id, '/tasks/', taskId), (b) => (isRecord(b) ? readTask(b) : undefined), { method: 'PATCH', body: change });
 }
 
-/** Open tasks past their due date across the caller's cases: `GET /api/tasks/overdue`. */
+/** Open tasks past their due day across the caller's cases: `GET /api/tasks/overdue?mine=` → `{ tasks }`. */
 export function overdueTasks(mine: boolean, signal?: AbortSignal): Promise<ApiResult<CaseTask[]>> {
-  return callApi(`/api/tasks/overdue${mine ? '?mine=true' : ''}`, listCheck('tasks', readTask), { signal, withContext: true });
+  return callApi(`/api/tasks/overdue${mine ? '?mine=true' : ''}`, listCheck('tasks', readTask), { signal });
 }
 
 // Notes -------------------------------------------------------------------------------------
@@ -357,135 +383,189 @@ export function overdueTasks(mine: boolean, signal?: AbortSignal): Promise<ApiRe
 export interface CaseNote {
   id: string;
   body: string;
+  /** The author's display name (their username when they have none). */
   authorName: string;
   createdAt: string;
 }
 
 function readNote(item: Record<string, unknown>): CaseNote | undefined {
-  if (typeof item.id !== 'string' || typeof item.body !== 'string') return undefined;
-  const author = isRecord(item.author) ? str(item.author.displayName, str(item.author.username)) : '';
-  return { id: item.id, body: item.body, authorName: str(item.authorName, str(item.authorDisplayName, str(item.authorUsername, author))), createdAt: str(item.createdAt) };
+  if (typeof item.id !== 'string' || typeof item.body !== 'string' || typeof item.author !== 'string') return undefined;
+  return { id: item.id, body: item.body, authorName: str(item.authorName) || item.author, createdAt: str(item.createdAt) };
 }
 
+/** `GET /api/cases/:id/notes` → `{ notes }`, oldest first. */
 export function listCaseNotes(id: string, signal?: AbortSignal): Promise<ApiResult<CaseNote[]>> {
   return callApi(path('/api/cases/', id, '/notes'), listCheck('notes', readNote), { signal, withContext: true });
 }
 
-export function addCaseNote(id: string, body: string): Promise<ApiResult<null>> {
-  return callApi(path('/api/cases/', id, '/notes'), nothing, { method: 'POST', body: { body }, withContext: true });
+/** `POST /api/cases/:id/notes` `{ body }` → 201 the note (its entity links must point at records the caller may see). */
+export function addCaseNote(id: string, body: string): Promise<ApiResult<CaseNote>> {
+  return callApi(path('/api/cases/', id, '/notes'), (b) => (isRecord(b) ? readNote(b) : undefined), { method: 'POST', body: { body }, withContext: true });
 }
 
 // Linked cases ------------------------------------------------------------------------------
 
-/** A link to another case, and how many linked cases the caller may not see. */
+/** Links to other cases, and how many linked cases the caller may not see. */
 export interface CaseLinks {
-  links: Array<{ caseId: string; title: string; status: string; relation: string; note: string }>;
+  links: Array<{ caseId: string; title: string; status: string; relation: string; direction: string; note: string }>;
   hidden: number;
 }
 
 const checkLinks: Check<CaseLinks> = (b) => {
-  const items = listOf(b, 'links');
-  if (items === undefined) return undefined;
-  const links = items.filter(isRecord).map((l) => ({
-    caseId: str(l.caseId, str(l.linkedCaseId, str(l.otherCaseId, str(l.id)))),
-    title: str(l.title),
-    status: str(l.status),
-    relation: str(l.relation),
-    note: str(l.note),
-  }));
-  const hidden = isRecord(b) ? num(b, 'hidden', 'hiddenCount', 'notVisible') : 0;
-  return { links, hidden };
+  const links = readList(b, 'links', (l) =>
+    typeof l.caseId === 'string' && typeof l.relation === 'string'
+      ? { caseId: l.caseId, title: str(l.title), status: str(l.status), relation: l.relation, direction: str(l.direction), note: str(l.note) }
+      : undefined,
+  );
+  return links === undefined || !isRecord(b) ? undefined : { links, hidden: int(b.hidden) };
 };
 
+/** `GET /api/cases/:id/links` → `{ links, hidden }`. */
 export function listCaseLinks(id: string, signal?: AbortSignal): Promise<ApiResult<CaseLinks>> {
-  return callApi(path('/api/cases/', id, '/links'), checkLinks, { signal, withContext: true });
+  return callApi(path('/api/cases/', id, '/links'), checkLinks, { signal });
 }
 
+/** `POST /api/cases/:id/links` `{ linkedCaseId, relation, note? }` → 204. */
 export function linkCases(id: string, input: { linkedCaseId: string; relation: string; note?: string }): Promise<ApiResult<null>> {
-  return callApi(path('/api/cases/', id, '/links'), nothing, { method: 'POST', body: input, withContext: true });
+  return callApi(path('/api/cases/', id, '/links'), nothing, { method: 'POST', body: input });
+}
+
+/** `DELETE /api/cases/:id/links/:otherId` → 204. */
+export function unlinkCases(id: string, otherId: string): Promise<ApiResult<null>> {
+  return callApi(path('/api/cases/', id, '/links/', otherId), nothing, { method: 'DELETE' });
 }
 
 // Overlaps ----------------------------------------------------------------------------------
 
-/** Another case that shares a subject with this one, as much of it as the caller may know. */
+/** Whom to ask about the other case of an overlap. */
+export interface OverlapContact {
+  displayName: string;
+  username: string;
+}
+
+/** The other case of an overlap, as much of it as the caller may know (core's OverlapOtherCase). */
+export type OverlapOther =
+  | {
+      masked: false;
+      caseId: string;
+      title: string;
+      status: string;
+      organisation: string;
+      subjects: Array<{ caption: string; category: string }>;
+      hiddenSubjects: number;
+      team: Array<{ displayName: string; role: string }>;
+      contact: OverlapContact;
+    }
+  | { masked: true; compartmented: false; organisation: string; contact: OverlapContact; request: 'pending' | 'declined' }
+  | { masked: true; compartmented: true; contact: OverlapContact };
+
+/** Another case that shares a subject with this one. */
 export interface CaseOverlap {
   id: string;
   subjectId: string;
-  subjectCaption: string;
+  /** Null when the caller may not see our own subject. */
+  subjectCaption: string | null;
   detectedAt: string;
+  /** Our side's decision: shared, declined, or none yet. */
   ourDecision: string | null;
-  other:
-    | { masked: false; caseId: string; title: string; status: string; subjects: Array<{ caption: string; category: string }>; team: string[] }
-    | { masked: true; compartmented: boolean; organisation: string | null; contact: string; requestStatus: string | null };
+  other: OverlapOther;
 }
 
-function contactOf(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (!isRecord(value)) return 'the other case’s owner';
-  const name = str(value.displayName, str(value.name));
-  const username = str(value.username);
-  return name && username ? `${name} (${username})` : name || username || 'the other case’s owner';
+function readContact(value: unknown): OverlapContact | undefined {
+  if (!isRecord(value) || typeof value.username !== 'string') return undefined;
+  return { displayName: str(value.displayName) || value.username, username: value.username };
 }
 
-function readOverlap(item: Record<string, unknown>): CaseOverlap | undefined {
-  if (typeof item.id !== 'string') return undefined;
-  const subject = isRecord(item.subject) ? item.subject : isRecord(item.ourSubject) ? item.ourSubject : {};
-  const other = isRecord(item.other) ? item.other : isRecord(item.otherCase) ? item.otherCase : {};
-  const masked = other.masked === true || typeof other.id !== 'string' && typeof other.caseId !== 'string';
+function readOther(other: Record<string, unknown>): OverlapOther | undefined {
+  const contact = readContact(other.contact);
+  if (contact === undefined) return undefined;
+  if (other.masked === true) {
+    if (other.compartmented === true) return { masked: true, compartmented: true, contact };
+    return { masked: true, compartmented: false, organisation: str(other.organisation), contact, request: other.request === 'declined' ? 'declined' : 'pending' };
+  }
+  if (typeof other.caseId !== 'string') return undefined;
+  const subjects = readList(other, 'subjects', (s) => ({ caption: str(s.caption), category: str(s.category) }));
+  const team = readList(other, 'team', (m) => ({ displayName: str(m.displayName) || str(m.username), role: str(m.role) }));
   return {
-    id: item.id,
-    subjectId: str(subject.entityId, str(subject.id, str(item.entityId))),
-    subjectCaption: str(subject.caption, str(subject.name, str(item.subjectCaption))),
-    detectedAt: str(item.detectedAt),
-    ourDecision: isRecord(item.decision) ? strOrNull(item.decision.decision ?? null) : strOrNull(item.ourDecision ?? item.decision ?? null),
-    other: masked
-      ? {
-          masked: true,
-          compartmented: other.compartmented === true,
-          organisation: strOrNull(other.organisation ?? null),
-          contact: contactOf(other.contact),
-          requestStatus: strOrNull(other.request ?? other.requestStatus ?? null),
-        }
-      : {
-          masked: false,
-          caseId: str(other.id, str(other.caseId)),
-          title: str(other.title),
-          status: str(other.status),
-          subjects: (Array.isArray(other.subjects) ? (other.subjects as unknown[]) : []).filter(isRecord).map((s) => ({ caption: str(s.caption, str(s.name)), category: str(s.category) })),
-          team: (Array.isArray(other.team) ? (other.team as unknown[]) : Array.isArray(other.members) ? (other.members as unknown[]) : []).map((m) =>
-            isRecord(m) ? `${str(m.displayName, str(m.username))}${m.role ? ` (${str(m.role)})` : ''}` : String(m),
-          ),
-        },
+    masked: false,
+    caseId: other.caseId,
+    title: str(other.title),
+    status: str(other.status),
+    organisation: str(other.organisation),
+    subjects: subjects ?? [],
+    hiddenSubjects: int(other.hiddenSubjects),
+    team: team ?? [],
+    contact,
   };
 }
 
+function readOverlap(item: Record<string, unknown>): CaseOverlap | undefined {
+  if (typeof item.id !== 'string' || !isRecord(item.subject) || typeof item.subject.entityId !== 'string' || !isRecord(item.other)) return undefined;
+  const other = readOther(item.other);
+  if (other === undefined) return undefined;
+  return {
+    id: item.id,
+    subjectId: item.subject.entityId,
+    subjectCaption: strOrNull(item.subject.caption),
+    detectedAt: str(item.detectedAt),
+    ourDecision: isRecord(item.decision) ? strOrNull(item.decision.decision) : null,
+    other,
+  };
+}
+
+/** `GET /api/cases/:id/overlaps` → `{ overlaps }` (personal data: under the working context). */
 export function listCaseOverlaps(id: string, signal?: AbortSignal): Promise<ApiResult<CaseOverlap[]>> {
   return callApi(path('/api/cases/', id, '/overlaps'), listCheck('overlaps', readOverlap), { signal, withContext: true });
 }
 
-/** Shares this side of an overlap with the other case's team, or declines: `POST /api/overlaps/:id/decision`. */
-export function decideOverlap(overlapId: string, share: boolean, reason: string): Promise<ApiResult<null>> {
-  return callApi(path('/api/overlaps/', overlapId, '/decision'), nothing, { method: 'POST', body: { share, reason }, withContext: true });
+/**
+ * Shares this case's side of an overlap with the other case's team, or declines:
+ * `POST /api/overlaps/:id/decision` `{ share, reason, caseId }` (caseId names the deciding side, for
+ * someone who runs both cases).
+ */
+export function decideOverlap(overlapId: string, input: { caseId: string; share: boolean; reason: string }): Promise<ApiResult<null>> {
+  return callApi(path('/api/overlaps/', overlapId, '/decision'), nothing, { method: 'POST', body: input, withContext: true });
 }
 
-/** Something the caller has been told. */
+// Notifications -----------------------------------------------------------------------------
+
+/** Something the caller has been told, such as an overlap found on one of their cases. */
 export interface Notification {
   id: string;
   kind: string;
+  /** The caller's own case the message is about. */
   caseId: string | null;
   message: string;
   createdAt: string;
   read: boolean;
 }
 
-export function listNotifications(signal?: AbortSignal): Promise<ApiResult<Notification[]>> {
+/** The caller's notifications, newest first, and how many are unread. */
+export interface Notifications {
+  notifications: Notification[];
+  unread: number;
+}
+
+function readNotification(n: Record<string, unknown>): Notification | undefined {
+  if (typeof n.id !== 'string' || typeof n.kind !== 'string' || typeof n.message !== 'string') return undefined;
+  return { id: n.id, kind: n.kind, caseId: strOrNull(n.caseId), message: n.message, createdAt: str(n.createdAt), read: typeof n.readAt === 'string' };
+}
+
+/** `GET /api/notifications` → `{ notifications, unread }`. */
+export function listNotifications(signal?: AbortSignal): Promise<ApiResult<Notifications>> {
   return callApi(
     '/api/notifications',
-    listCheck('notifications', (n) =>
-      typeof n.id === 'string' ? { id: n.id, kind: str(n.kind), caseId: strOrNull(n.caseId ?? null), message: str(n.message), createdAt: str(n.createdAt), read: n.readAt != null || n.read === true } : undefined,
-    ),
-    { signal, withContext: true },
+    (b) => {
+      const notifications = readList(b, 'notifications', readNotification);
+      return notifications === undefined || !isRecord(b) ? undefined : { notifications, unread: int(b.unread) };
+    },
+    { signal },
   );
+}
+
+/** `POST /api/notifications/:id/read` → 204. */
+export function markNotificationRead(id: string): Promise<ApiResult<null>> {
+  return callApi(path('/api/notifications/', id, '/read'), nothing, { method: 'POST' });
 }
 
 // Evidence ----------------------------------------------------------------------------------
@@ -526,60 +606,57 @@ export interface EvidenceDetail extends EvidenceFile {
   annotations: EvidenceAnnotation[];
 }
 
-function person(value: unknown, ...fallbacks: unknown[]): string {
-  if (isRecord(value)) return str(value.displayName, str(value.name, str(value.username)));
-  if (typeof value === 'string') return value;
-  for (const fallback of fallbacks) if (typeof fallback === 'string') return fallback;
-  return '';
+function personName(value: unknown): string | undefined {
+  return isRecord(value) && typeof value.name === 'string' ? value.name : undefined;
 }
 
 function readEvidence(item: Record<string, unknown>): EvidenceFile | undefined {
-  if (typeof item.id !== 'string' || typeof item.sha256 !== 'string') return undefined;
+  const uploadedBy = personName(item.uploadedBy);
+  if (typeof item.id !== 'string' || typeof item.sha256 !== 'string' || typeof item.fileName !== 'string' || uploadedBy === undefined) return undefined;
   return {
     id: item.id,
-    fileName: str(item.fileName, str(item.name)),
+    fileName: item.fileName,
     contentType: str(item.contentType),
-    size: num(item, 'size'),
+    size: int(item.size),
     sha256: item.sha256,
     description: str(item.description),
-    uploadedBy: person(item.uploadedBy, item.uploaderName, item.uploadedByName, item.uploader),
+    uploadedBy,
     uploadedAt: str(item.uploadedAt),
-    custodyCount: num(item, 'custodyCount', 'custodyEvents'),
-    annotationCount: num(item, 'annotationCount', 'annotations'),
+    custodyCount: int(item.custodyEvents),
+    annotationCount: int(item.annotations),
   };
 }
 
 const checkEvidenceDetail: Check<EvidenceDetail> = (b) => {
-  const base = isRecord(b) ? readEvidence(isRecord(b.file) ? { ...b, ...b.file } : b) : undefined;
-  if (base === undefined || !isRecord(b)) return undefined;
-  const custody = (Array.isArray(b.custody) ? (b.custody as unknown[]) : []).filter(isRecord).map((c) => ({
-    event: str(c.event),
-    actor: person(c.actor, c.actorName, c.username, c.actorId),
-    at: str(c.at),
-    detail: str(c.detail),
-  }));
-  const annotationItems = Array.isArray(b.annotationList) ? (b.annotationList as unknown[]) : Array.isArray(b.annotations) ? (b.annotations as unknown[]) : [];
-  const annotations = annotationItems.filter(isRecord).map((a) => ({
-    id: str(a.id),
-    body: str(a.body),
-    author: person(a.author, a.authorName, a.username, a.authorId),
-    createdAt: str(a.createdAt),
-  }));
+  const base = isRecord(b) ? readEvidence(b) : undefined;
+  const custody = readList(b, 'custody', (c) => {
+    const actor = personName(c.actor);
+    return typeof c.event === 'string' && actor !== undefined ? { event: c.event, actor, at: str(c.at), detail: str(c.detail) } : undefined;
+  });
+  const annotations = readList(b, 'annotationList', (a) => {
+    const author = personName(a.author);
+    return typeof a.id === 'string' && typeof a.body === 'string' && author !== undefined ? { id: a.id, body: a.body, author, createdAt: str(a.createdAt) } : undefined;
+  });
+  if (base === undefined || custody === undefined || annotations === undefined) return undefined;
   return { ...base, custody, annotations, custodyCount: custody.length, annotationCount: annotations.length };
 };
 
+/** `GET /api/cases/:id/evidence` → `{ evidence }` (under the working context, which must name this case). */
 export function listEvidence(id: string, signal?: AbortSignal): Promise<ApiResult<EvidenceFile[]>> {
   return callApi(path('/api/cases/', id, '/evidence'), listCheck('evidence', readEvidence), { signal, withContext: true });
 }
 
+/** `GET /api/evidence/:id` → the file with its `custody` and `annotationList`. */
 export function getEvidence(evidenceId: string, signal?: AbortSignal): Promise<ApiResult<EvidenceDetail>> {
   return callApi(path('/api/evidence/', evidenceId), checkEvidenceDetail, { signal, withContext: true });
 }
 
+/** `POST /api/evidence/:id/annotations` `{ body }` → 201 the annotation. */
 export function annotateEvidence(evidenceId: string, body: string): Promise<ApiResult<null>> {
   return callApi(path('/api/evidence/', evidenceId, '/annotations'), nothing, { method: 'POST', body: { body }, withContext: true });
 }
 
+/** `POST /api/evidence/:id/transfer` `{ recipient, reason }` → 201 the custody event. */
 export function transferEvidence(evidenceId: string, recipient: string, reason: string): Promise<ApiResult<null>> {
   return callApi(path('/api/evidence/', evidenceId, '/transfer'), nothing, { method: 'POST', body: { recipient, reason }, withContext: true });
 }
@@ -591,6 +668,13 @@ export interface StoredEvidence {
   size: number;
   fileName: string;
   contentType: string;
+}
+
+/** What to tell the user when the server refuses an upload: too large (413), a type or content it does not accept (400), or another answer. */
+function uploadRefusal(status: number, detail: string | undefined): string {
+  if (status === 413) return `The file is too large to store as evidence${detail ? `: ${detail}` : '.'}`;
+  if (status === 400) return `This file cannot be stored as evidence${detail ? `: ${detail}` : '.'}`;
+  return detail ?? `The server answered ${status}.`;
 }
 
 /**
@@ -623,24 +707,16 @@ export function uploadEvidence(
       } catch {
         body = undefined;
       }
-      if (request.status < 200 || request.status >= 300) {
+      if (request.status !== 201) {
         if (request.status === 401) sessionEnded();
-        const detail = errorMessage(body);
-        const message =
-          request.status === 413
-            ? `The file is too large to store as evidence${detail ? `: ${detail}` : '.'}`
-            : (detail ?? `The server answered ${request.status}.`);
-        resolve({ ok: false, error: { kind: 'http', status: request.status, message } });
+        resolve({ ok: false, error: { kind: 'http', status: request.status, message: uploadRefusal(request.status, errorMessage(body)) } });
         return;
       }
-      if (!isRecord(body) || typeof body.sha256 !== 'string') {
+      if (!isRecord(body) || typeof body.id !== 'string' || typeof body.sha256 !== 'string' || typeof body.size !== 'number' || typeof body.fileName !== 'string') {
         resolve({ ok: false, error: { kind: 'invalid', message: 'The server sent an unexpected answer to the upload.' } });
         return;
       }
-      resolve({
-        ok: true,
-        data: { id: str(body.id), sha256: body.sha256, size: num(body, 'size'), fileName: str(body.fileName, file.name), contentType: str(body.contentType, file.type) },
-      });
+      resolve({ ok: true, data: { id: body.id, sha256: body.sha256, size: body.size, fileName: body.fileName, contentType: str(body.contentType) } });
     });
     request.send(form);
   });
@@ -652,36 +728,47 @@ export function uploadEvidence(
 export interface TimelineItem {
   at: string;
   end: string | null;
+  /** 'case-event', 'date', or a dated entity's schema in lower case ('payment', 'call', ...). */
   kind: string;
-  schema: string;
+  schema: string | null;
   entityId: string | null;
   title: string;
   participants: Array<{ id: string; caption: string }>;
   sourceId: string | null;
+  /** For case events: what happened on the case (evidence, task, status...). */
+  caseEventKind: string | null;
 }
 
-/** A timeline, and how many items matched but were not sent. */
+/** A timeline, and how many matching items were not sent. */
 export interface Timeline {
   items: TimelineItem[];
+  total: number;
   notShown: number;
+  /** An entity takes part in more dated records than one answer reads. */
+  truncated: boolean;
+}
+
+function readTimelineItem(i: Record<string, unknown>): TimelineItem | undefined {
+  if (typeof i.at !== 'string' || typeof i.kind !== 'string' || typeof i.title !== 'string') return undefined;
+  const participants = readList(i, 'participants', (p) => (typeof p.id === 'string' ? { id: p.id, caption: str(p.caption) || p.id } : undefined));
+  if (participants === undefined) return undefined;
+  return {
+    at: i.at,
+    end: strOrNull(i.end),
+    kind: i.kind,
+    schema: strOrNull(i.schema),
+    entityId: strOrNull(i.entityId),
+    title: i.title,
+    participants,
+    sourceId: strOrNull(i.sourceId),
+    caseEventKind: strOrNull(i.caseEventKind),
+  };
 }
 
 const checkTimeline: Check<Timeline> = (b) => {
-  const items = listOf(b, 'items');
-  if (items === undefined) return undefined;
-  return {
-    items: items.filter(isRecord).map((i) => ({
-      at: str(i.at),
-      end: strOrNull(i.end ?? null),
-      kind: str(i.kind),
-      schema: str(i.schema),
-      entityId: strOrNull(i.entityId ?? null),
-      title: str(i.title, str(i.summary)),
-      participants: (Array.isArray(i.participants) ? (i.participants as unknown[]) : []).filter(isRecord).map((p) => ({ id: str(p.id), caption: str(p.caption, str(p.id)) })),
-      sourceId: strOrNull(i.sourceId ?? null),
-    })),
-    notShown: isRecord(b) ? num(b, 'notShown', 'more', 'omitted') : 0,
-  };
+  const items = readList(b, 'items', readTimelineItem);
+  if (items === undefined || !isRecord(b)) return undefined;
+  return { items, total: int(b.total), notShown: int(b.notShown), truncated: b.truncated === true };
 };
 
 /** Which items a timeline shows. */
@@ -700,10 +787,12 @@ function timelineQuery(filter: TimelineFilter): string {
   return query ? `?${query}` : '';
 }
 
+/** `GET /api/cases/:id/timeline?types=&from=&to=` → `{ items, total, notShown, truncated }`. */
 export function caseTimeline(id: string, filter: TimelineFilter, signal?: AbortSignal): Promise<ApiResult<Timeline>> {
   return callApi(`${path('/api/cases/', id, '/timeline')}${timelineQuery(filter)}`, checkTimeline, { signal, withContext: true });
 }
 
+/** `GET /api/entities/:id/timeline?types=&from=&to=`, across the entity's cluster. */
 export function entityTimeline(id: string, filter: TimelineFilter, signal?: AbortSignal): Promise<ApiResult<Timeline>> {
   return callApi(`${path('/api/entities/', id, '/timeline')}${timelineQuery(filter)}`, checkTimeline, { signal, withContext: true });
 }
@@ -715,6 +804,8 @@ export interface DownloadedFile {
   fileName: string;
   contentType: string;
   blob: Blob;
+  /** The SHA-256 the server recorded for the file (its x-content-sha256 header), when it sent one. */
+  sha256: string | null;
 }
 
 function fileNameOf(disposition: string | null, fallback: string): string {
@@ -750,10 +841,14 @@ async function fetchFile(url: string, init: { method: 'GET' | 'POST'; body?: unk
   }
   const contentType = response.headers.get('content-type') ?? fallbackType;
   const fileName = fileNameOf(response.headers.get('content-disposition'), fallbackName);
-  return { ok: true, data: { fileName, contentType, blob: await response.blob() } };
+  return { ok: true, data: { fileName, contentType, blob: await response.blob(), sha256: response.headers.get('x-content-sha256') } };
 }
 
-/** Produces the case file for a named recipient (an audited disclosure): `POST /api/cases/:id/export`. */
+/**
+ * Produces the case file for a named recipient (an audited disclosure): `POST /api/cases/:id/export`
+ * `{ format, recipient, reason? }` → the file. Needs the working context to name this case; an
+ * observer on the team may not export (403).
+ */
 export function exportCaseFile(id: string, input: { format: 'pdf' | 'html'; recipient: string; reason?: string }): Promise<ApiResult<DownloadedFile>> {
   return fetchFile(path('/api/cases/', id, '/export'), { method: 'POST', body: input }, `${id}-case-file.${input.format}`, input.format === 'pdf' ? 'application/pdf' : 'text/html');
 }

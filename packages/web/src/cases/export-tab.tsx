@@ -9,7 +9,7 @@ export function ExportTab({ caseId }: { caseId: string }) {
   const [recipient, setRecipient] = useState('');
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [done, setDone] = useState<{ text: string; sha256: string | null } | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
@@ -26,7 +26,7 @@ export function ExportTab({ caseId }: { caseId: string }) {
     setBusy(false);
     if (!result.ok) return setError(result.error.message);
     saveFile(result.data);
-    setDone(`${result.data.fileName} (${formatBytes(result.data.blob.size)}) is downloading, disclosed to ${recipient.trim()}.`);
+    setDone({ text: `${result.data.fileName} (${formatBytes(result.data.blob.size)}) is downloading, disclosed to ${recipient.trim()}.`, sha256: result.data.sha256 });
   }
 
   return (
@@ -71,7 +71,15 @@ export function ExportTab({ caseId }: { caseId: string }) {
       ) : null}
       {done ? (
         <p className="notice notice--ok" role="status">
-          {done}
+          <span>
+            {done.text}
+            {done.sha256 ? (
+              <>
+                {' '}
+                Its SHA-256, recorded with the disclosure: <code className="hash">{done.sha256}</code>
+              </>
+            ) : null}
+          </span>
         </p>
       ) : null}
       <div>

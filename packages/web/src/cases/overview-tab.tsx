@@ -14,19 +14,37 @@ import {
   listCaseLinks,
   listCaseOverlaps,
   NEXT_STATUSES,
+  changeMemberRole,
   removeCaseMember,
   TEAM_ROLES,
+  unlinkCases,
 } from './cases-api';
-import type { CaseDetail, CaseOverlap, CaseStatus } from './cases-api';
-import { labelOf, shortDate, shortDateTime } from './format';
+import type { CaseDetail, CaseOverlap, CaseStatus, OverlapContact, OverlapOther } from './cases-api';
+import { labelOf, plural, shortDate, shortDateTime } from './format';
 
 const moveLabels: Record<string, string> = { active: 'Make active', pending: 'Put on hold', closed: 'Close case', archived: 'Archive', open: 'Reopen' };
 
-function useIsOwner(detail: CaseDetail): { owner: boolean; supervisor: boolean } {
+/** What the caller is to the case: an owner, a supervisor (of any organisation: the server checks which), and their team role. */
+function useIsOwner(detail: CaseDetail): { owner: boolean; supervisor: boolean; role: string | null } {
   const session = useSession();
   const userId = session.status === 'signed-in' ? session.me.userId : '';
-  const owner = detail.ownerId === userId || detail.members.some((m) => m.userId === userId && m.role === 'owner');
-  return { owner, supervisor: hasRole(session, 'supervisor') };
+  const role = detail.members.find((m) => m.userId === userId)?.role ?? null;
+  const owner = detail.ownerId === userId || role === 'owner';
+  return { owner, supervisor: hasRole(session, 'supervisor'), role };
+}
+
+/**
+ * The moves the workflow allows from the case's status that the caller may make: closing,
+ * reopening and archiving are for its owner or a supervisor, the rest for a team member who is
+ * not an observer (the server decides; these are the buttons worth offering).
+ */
+function movesFor(detail: CaseDetail, who: { owner: boolean; supervisor: boolean; role: string | null }): readonly CaseStatus[] {
+  const runs = who.owner || who.supervisor;
+  const works = runs || (who.role !== null && who.role !== 'observer');
+  return (NEXT_STATUSES[detail.status as CaseStatus] ?? []).filter((to) => {
+    const ownersOnly = to === 'closed' || to === 'archived' || (detail.status === 'closed' && to === 'active');
+    return ownersOnly ? runs : works;
+  });
 }
 
 /** The case at a glance: workflow, team, template fields, linked cases and overlaps with other cases. */
@@ -47,7 +65,9 @@ function StatusPanel({ detail, reload }: { detail: CaseDetail; reload: () => voi
   const [disposition, setDisposition] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const moves = detail.allowedMoves ?? NEXT_STATUSES[detail.status as CaseStatus] ?? [];
+  const who = useIsOwner(detail);
+  const moves = movesFor(detail, who);
+  const archived = detail.status === 'archived';
 
   async function move(status: string, chosen?: string): Promise<void> {
     setBusy(true);
@@ -89,8 +109,10 @@ function StatusPanel({ detail, reload }: { detail: CaseDetail; reload: () => voi
             ),
           )}
         </div>
-      ) : (
+      ) : archived ? (
         <p className="field__hint">An archived case stays readable and linkable; it cannot move on.</p>
+      ) : (
+        <p className="field__hint">Moving this case along is for its team; closing, reopening and archiving are for its owner or a supervisor.</p>
       )}
       {closing ? (
         <form className="inline-form case-close" aria-label="Close the case" onSubmit={close}>
@@ -143,17 +165,42 @@ function TeamPanel({ detail, reload }: { detail: CaseDetail; reload: () => void 
     reload();
   }
 
+  async function changeRole(userId: string, next: string): Promise<void> {
+    const result = await changeMemberRole(detail.id, userId, next);
+    if (!result.ok) return setError(result.error.message);
+    setError(null);
+    reload();
+  }
+
+  const owners = detail.members.filter((m) => m.role === 'owner').length;
+
   return (
     <section className="panel" aria-labelledby="team-title">
       <h2 id="team-title">Team</h2>
       <ul className="team-list" role="list">
         {detail.members.map((m) => (
           <li key={m.userId}>
-            <span className="team-list__name">{m.displayName || m.username}</span>
-            {m.displayName && m.displayName !== m.username ? <span className="field__hint">{m.username}</span> : null}
-            <span className="tag">{labelOf(m.role)}</span>
+            <span className="team-list__name">{m.displayName}</span>
+            {m.displayName !== m.username ? <span className="field__hint">{m.username}</span> : null}
+            {mayManage && !(m.role === 'owner' && owners === 1) ? (
+              <>
+                <label className="visually-hidden" htmlFor={`member-role-${m.userId}`}>
+                  Role of {m.displayName}
+                </label>
+                <select id={`member-role-${m.userId}`} className="select--small" value={m.role} onChange={(e) => void changeRole(m.userId, e.target.value)}>
+                  {(TEAM_ROLES as readonly string[]).includes(m.role) ? null : <option value={m.role}>{labelOf(m.role)}</option>}
+                  {TEAM_ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {labelOf(r)}
+                    </option>
+                  ))}
+                </select>
+              </>
+            ) : (
+              <span className="tag">{labelOf(m.role)}</span>
+            )}
             {mayManage && m.role !== 'owner' ? (
-              <button type="button" className="button button--quiet button--small" aria-label={`Remove ${m.username} from the team`} onClick={() => void remove(m.userId)}>
+              <button type="button" className="button button--quiet button--small" aria-label={`Remove ${m.displayName} from the team`} onClick={() => void remove(m.userId)}>
                 Remove
               </button>
             ) : null}
@@ -245,6 +292,13 @@ function LinksPanel({ caseId }: { caseId: string }) {
     reload();
   }
 
+  async function unlink(otherId: string): Promise<void> {
+    const result = await unlinkCases(caseId, otherId);
+    if (!result.ok) return setError(result.error.message);
+    setError(null);
+    reload();
+  }
+
   return (
     <section className="panel" aria-labelledby="links-title">
       <h2 id="links-title">Linked cases</h2>
@@ -260,11 +314,16 @@ function LinksPanel({ caseId }: { caseId: string }) {
         <ul className="plain-list" role="list">
           {links.data.links.map((l) => (
             <li key={l.caseId}>
-              <span className="tag">{labelOf(l.relation)}</span> <Link href={casePath(l.caseId)}>{l.title || l.caseId}</Link> <code>{l.caseId}</code>{' '}
+              <span className="tag">{l.direction === 'incoming' ? `Links here as its ${labelOf(l.relation).toLowerCase()}` : labelOf(l.relation)}</span>{' '}
+              <Link href={casePath(l.caseId)}>{l.title || l.caseId}</Link> <code>{l.caseId}</code>{' '}
               {l.status ? <span className="field__hint">{labelOf(l.status)}</span> : null}
+              {l.note ? <span className="field__hint"> · {l.note}</span> : null}{' '}
+              <button type="button" className="button button--quiet button--small" aria-label={`Unlink ${l.caseId}`} onClick={() => void unlink(l.caseId)}>
+                Unlink
+              </button>
             </li>
           ))}
-          {links.data.hidden > 0 ? <li className="field__hint">{links.data.hidden} linked case(s) you may not see.</li> : null}
+          {links.data.hidden > 0 ? <li className="field__hint">{plural(links.data.hidden, 'linked case')} you may not see.</li> : null}
         </ul>
       )}
       <form className="inline-form" aria-label="Link another case" onSubmit={(e) => void add(e)}>
@@ -313,7 +372,7 @@ function OverlapsPanel({ detail }: { detail: CaseDetail }) {
       ) : (
         <ul className="plain-list overlap-list" role="list">
           {overlaps.data.map((o) => (
-            <OverlapNotice key={o.id} overlap={o} mayDecide={owner || supervisor} onDecided={reload} />
+            <OverlapNotice key={o.id} caseId={detail.id} overlap={o} mayDecide={owner || supervisor} onDecided={reload} />
           ))}
         </ul>
       )}
@@ -321,21 +380,33 @@ function OverlapsPanel({ detail }: { detail: CaseDetail }) {
   );
 }
 
-function overlapText(overlap: CaseOverlap): string {
-  const other = overlap.other;
-  if (!other.masked) return '';
-  if (other.compartmented) return `A case in another compartment also has this subject — contact ${other.contact}.`;
-  return `Another case${other.organisation ? ` in ${other.organisation}` : ''} also has this subject — contact ${other.contact}.`;
+function contactText(contact: OverlapContact): string {
+  return contact.displayName === contact.username ? contact.username : `${contact.displayName} (${contact.username})`;
 }
 
-function OverlapNotice({ overlap, mayDecide, onDecided }: { overlap: CaseOverlap; mayDecide: boolean; onDecided: () => void }) {
+/** What a masked overlap may say: only what the server gives of the other case. */
+function maskedText(other: Extract<OverlapOther, { masked: true }>): string {
+  if (other.compartmented) return `A case in another compartment also has this subject — contact ${contactText(other.contact)}.`;
+  const request = other.request === 'declined' ? ' Its owner has declined to share its details.' : ' Its owner has not shared its details yet.';
+  return `Another case${other.organisation ? ` in ${other.organisation}` : ''} also has this subject — contact ${contactText(other.contact)}.${request}`;
+}
+
+function OverlapNotice({ caseId, overlap, mayDecide, onDecided }: { caseId: string; overlap: CaseOverlap; mayDecide: boolean; onDecided: () => void }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
   const other = overlap.other;
+  const reasonId = `overlap-reason-${overlap.id}`;
 
   async function decide(share: boolean): Promise<void> {
-    if (reason.trim().length < 3) return setError('Say why you share or decline.');
-    const result = await decideOverlap(overlap.id, share, reason.trim());
+    if (reason.trim().length < 3) {
+      setError('Say in a few words why you share or decline.');
+      document.getElementById(reasonId)?.focus();
+      return;
+    }
+    setBusy(true);
+    const result = await decideOverlap(overlap.id, { caseId, share, reason: reason.trim() });
+    setBusy(false);
     if (!result.ok) return setError(result.error.message);
     setError(null);
     onDecided();
@@ -344,35 +415,39 @@ function OverlapNotice({ overlap, mayDecide, onDecided }: { overlap: CaseOverlap
   return (
     <li className="overlap" data-masked={other.masked ? 'true' : 'false'}>
       <p>
-        <strong>{overlap.subjectCaption || overlap.subjectId}</strong> <span className="field__hint">found {shortDateTime(overlap.detectedAt)}</span>
+        <strong>{overlap.subjectCaption ?? 'A subject you may not see'}</strong> <span className="field__hint">found {shortDateTime(overlap.detectedAt)}</span>
       </p>
       {other.masked ? (
-        <p>{overlapText(overlap)}</p>
+        <p>{maskedText(other)}</p>
       ) : (
         <div>
           <p>
-            Shared with you: <Link href={casePath(other.caseId)}>{other.title}</Link> <code>{other.caseId}</code> ({labelOf(other.status)})
+            Shared with you: <Link href={casePath(other.caseId)}>{other.title || other.caseId}</Link> <code>{other.caseId}</code> ({labelOf(other.status)}
+            {other.organisation ? `, ${other.organisation}` : ''}) — contact {contactText(other.contact)}.
           </p>
           {other.subjects.length > 0 ? <p className="field__hint">Subjects: {other.subjects.map((s) => `${s.caption} (${s.category})`).join(', ')}</p> : null}
-          {other.team.length > 0 ? <p className="field__hint">Team: {other.team.join(', ')}</p> : null}
+          {other.hiddenSubjects > 0 ? <p className="field__hint">{plural(other.hiddenSubjects, 'more subject')} you may not see.</p> : null}
+          {other.team.length > 0 ? <p className="field__hint">Team: {other.team.map((m) => `${m.displayName} (${labelOf(m.role)})`).join(', ')}</p> : null}
         </div>
       )}
       {overlap.ourDecision ? (
-        <p className="field__hint">Your side: {labelOf(overlap.ourDecision)}.</p>
+        <p className="field__hint">This case: {overlap.ourDecision === 'shared' ? 'details shared with the other case' : 'sharing declined'}.</p>
       ) : mayDecide ? (
-        <div className="inline-form">
+        <div className="inline-form" role="group" aria-label={`Share this case with the other case of ${overlap.subjectCaption ?? 'this overlap'}`}>
           <div className="field">
-            <label htmlFor={`overlap-reason-${overlap.id}`}>Reason</label>
-            <input id={`overlap-reason-${overlap.id}`} type="text" autoComplete="off" value={reason} onChange={(e) => setReason(e.target.value)} />
+            <label htmlFor={reasonId}>Reason</label>
+            <input id={reasonId} type="text" autoComplete="off" maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} />
           </div>
-          <button type="button" className="button button--small button--primary" onClick={() => void decide(true)}>
+          <button type="button" className="button button--small button--primary" disabled={busy} onClick={() => void decide(true)}>
             Share
           </button>
-          <button type="button" className="button button--small" onClick={() => void decide(false)}>
+          <button type="button" className="button button--small" disabled={busy} onClick={() => void decide(false)}>
             Decline
           </button>
         </div>
-      ) : null}
+      ) : (
+        <p className="field__hint">The case’s owner or a supervisor decides whether to share this case with the other one.</p>
+      )}
       {error ? (
         <p className="field__error" role="alert">
           {error}

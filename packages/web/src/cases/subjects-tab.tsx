@@ -7,7 +7,7 @@ import { entityPath } from '../router';
 import { useResource } from '../use-resource';
 import { addCaseSubject, changeSubjectCategory, listCaseSubjects, removeCaseSubject, SUBJECT_CATEGORIES } from './cases-api';
 import type { CaseSubject } from './cases-api';
-import { labelOf } from './format';
+import { labelOf, plural } from './format';
 
 /** The people, companies and things the case is about, and a search to add more. */
 export function SubjectsTab({ caseId }: { caseId: string }) {
@@ -33,17 +33,26 @@ export function SubjectsTab({ caseId }: { caseId: string }) {
           </div>
         ) : subjects.data === undefined ? (
           <p role="status">Loading subjects…</p>
-        ) : subjects.data.length === 0 ? (
+        ) : subjects.data.subjects.length === 0 && subjects.data.hidden === 0 ? (
           <p>No subject yet. Find one below and add it with its category.</p>
         ) : (
-          <ul className="subject-list" role="list">
-            {subjects.data.map((s) => (
-              <SubjectRow key={s.entityId} caseId={caseId} subject={s} onChanged={reload} />
-            ))}
-          </ul>
+          <>
+            {subjects.data.subjects.length > 0 ? (
+              <ul className="subject-list" role="list">
+                {subjects.data.subjects.map((s) => (
+                  <SubjectRow key={s.entityId} caseId={caseId} subject={s} onChanged={reload} />
+                ))}
+              </ul>
+            ) : null}
+            {subjects.data.hidden > 0 ? (
+              <p className="field__hint">
+                {plural(subjects.data.hidden, 'more subject')} you may not see under your compartments, this purpose or their sources’ rules.
+              </p>
+            ) : null}
+          </>
         )}
       </section>
-      <AddSubject caseId={caseId} existing={subjects.data ?? []} onAdded={reload} />
+      <AddSubject caseId={caseId} existing={subjects.data?.subjects ?? []} onAdded={reload} />
     </div>
   );
 }
@@ -140,7 +149,9 @@ function AddSubject({ caseId, existing, onAdded }: { caseId: string; existing: C
     const result = await addCaseSubject(caseId, { entityId: hit.id, category, ...(note.trim() ? { note: note.trim() } : {}) });
     setBusy(false);
     if (!result.ok) return setMessage({ kind: 'error', text: result.error.message });
-    setMessage({ kind: 'ok', text: `${hit.caption} added as ${category}.` });
+    const { overlaps } = result.data;
+    const also = overlaps > 0 ? ' Another case also has this subject: its owners are told, and the Overview shows whom to contact.' : '';
+    setMessage({ kind: 'ok', text: `${result.data.subject.caption} added as ${category}.${also}` });
     setHits(null);
     setNote('');
     onAdded();

@@ -24,7 +24,7 @@ export function TasksTab({ detail }: { detail: CaseDetail }) {
         ) : (
           <ul className="task-list" role="list">
             {tasks.data.map((task) => (
-              <TaskRow key={task.id} caseId={detail.id} task={task} onChanged={reload} />
+              <TaskRow key={task.id} caseId={detail.id} task={task} assigneeName={nameOf(detail, task.assignee)} onChanged={reload} />
             ))}
           </ul>
         )}
@@ -34,7 +34,13 @@ export function TasksTab({ detail }: { detail: CaseDetail }) {
   );
 }
 
-function TaskRow({ caseId, task, onChanged }: { caseId: string; task: CaseTask; onChanged: () => void }) {
+/** A team member's display name from their username (tasks name assignees by username). */
+function nameOf(detail: CaseDetail, username: string | null): string | null {
+  if (username === null) return null;
+  return detail.members.find((m) => m.username === username)?.displayName ?? username;
+}
+
+function TaskRow({ caseId, task, assigneeName, onChanged }: { caseId: string; task: CaseTask; assigneeName: string | null; onChanged: () => void }) {
   const [error, setError] = useState<string | null>(null);
   async function change(status: string): Promise<void> {
     const result = await updateTask(caseId, task.id, { status });
@@ -48,7 +54,7 @@ function TaskRow({ caseId, task, onChanged }: { caseId: string; task: CaseTask; 
       <span className="task-row__title">{task.title}</span>
       <span className="task-row__meta">
         {task.dueDate ? <span>{task.overdue ? <strong className="task-row__late">Overdue · due {task.dueDate}</strong> : `Due ${task.dueDate}`}</span> : <span>No due date</span>}
-        <span>{task.assignee ?? 'Unassigned'}</span>
+        <span>{assigneeName ?? 'Unassigned'}</span>
       </span>
       {task.description ? <p className="field__hint">{task.description}</p> : null}
       <span className="task-row__status">

@@ -111,6 +111,7 @@ function TimelineView({ title, load }: { title: string; load: Loader }) {
           <p className="field__hint" role="status">
             {plural(items.length, 'item')}
             {timeline.data.notShown > 0 ? `; ${timeline.data.notShown.toLocaleString('en')} more not shown — narrow the period or the kinds` : ''}.
+            {timeline.data.truncated ? ' Some records take part in more dated records than one timeline reads: narrow the period to see them all.' : ''}
           </p>
           <ol className="timeline__days" role="list" aria-busy={timeline.status === 'loading'}>
             {groupByDay(items).map(([day, dayItems]) => (
@@ -136,7 +137,7 @@ function TimelineEntry({ item }: { item: TimelineItem }) {
   const time = timeOf(item.at);
   return (
     <li className="timeline__item" data-kind={item.kind}>
-      <span className="tag">{labelOf(item.kind)}</span>
+      <span className="tag">{item.kind === 'case-event' ? `Case · ${labelOf(item.caseEventKind ?? 'event')}` : labelOf(item.kind)}</span>
       {time ? <span className="field__hint">{time}</span> : null}
       <span className="timeline__title">{item.title}</span>
       {item.end && dayOf(item.end) !== dayOf(item.at) ? <span className="field__hint">until {dayOf(item.end)}</span> : null}

@@ -1,9 +1,9 @@
 import { useCallback, useState } from 'react';
 import type { FormEvent } from 'react';
 import { listPurposes } from '../api';
-import { CASE_STATUSES, createCase, listCases, listCaseTemplates, overdueTasks } from '../cases/cases-api';
-import type { CaseListItem, CaseTemplate } from '../cases/cases-api';
-import { labelOf, plural, shortDate } from '../cases/format';
+import { CASE_STATUSES, createCase, listCases, listCaseTemplates, listNotifications, markNotificationRead, overdueTasks } from '../cases/cases-api';
+import type { CaseListItem, CaseTemplate, Notification } from '../cases/cases-api';
+import { labelOf, plural, shortDate, shortDateTime } from '../cases/format';
 import { Link } from '../link';
 import { Page } from '../page';
 import { casePath, navigate } from '../router';
@@ -61,6 +61,8 @@ export function CasesPage() {
       </div>
 
       {creating ? <NewCaseForm onCancel={() => setCreating(false)} onCreated={(id) => navigate(casePath(id))} /> : null}
+
+      <OverlapNotices />
 
       <section className="panel" aria-labelledby="case-list-title" aria-busy={cases.status === 'loading'}>
         <h2 id="case-list-title">Your cases</h2>
@@ -138,7 +140,7 @@ function NewCaseForm({ onCancel, onCreated }: { onCancel: () => void; onCreated:
     }
     const missing = template?.fields.find((f) => f.required && !fields[f.key]?.trim());
     if (missing) {
-      setError(`The ${template?.label ?? ''} template needs “${missing.label}”.`);
+      setError(`The ${template?.name ?? ''} template needs “${missing.label}”.`);
       document.getElementById(`new-case-field-${missing.key}`)?.focus();
       return;
     }
@@ -181,7 +183,7 @@ function NewCaseForm({ onCancel, onCreated }: { onCancel: () => void; onCreated:
             <option value="">None</option>
             {(templates.data ?? []).map((t) => (
               <option key={t.id} value={t.id}>
-                {t.label}
+                {t.name}
               </option>
             ))}
           </select>
@@ -259,13 +261,79 @@ function OverdueTasks() {
               <span className="task-row__title">{task.title}</span>
               <span className="task-row__meta">
                 <Link href={casePath(task.caseId, 'tasks')}>{task.caseTitle || task.caseId}</Link>
-                <span>Due {task.dueDate}</span>
+                <span>
+                  Due {task.dueDate}
+                  {task.daysOverdue ? ` · ${plural(task.daysOverdue, 'day')} late` : ''}
+                </span>
                 {task.assignee ? <span>{task.assignee}</span> : <span>Unassigned</span>}
               </span>
             </li>
           ))}
         </ul>
       )}
+    </section>
+  );
+}
+
+/**
+ * The caller's notifications: another case found with one of their cases' subjects, or the other
+ * side's decision to share. A message names only the caller's own case; its overlaps say whom to
+ * contact. Unread ones first catch the eye; each is marked read on its own.
+ */
+function OverlapNotices() {
+  const [notices, reload] = useResource(listNotifications);
+  const [error, setError] = useState<string | null>(null);
+
+  async function markRead(notice: Notification): Promise<void> {
+    const result = await markNotificationRead(notice.id);
+    if (!result.ok) return setError(result.error.message);
+    setError(null);
+    reload();
+  }
+
+  const data = notices.data;
+  return (
+    <section className="panel" aria-labelledby="notices-title" aria-busy={notices.status === 'loading'}>
+      <div className="panel__head">
+        <h2 id="notices-title">Overlap notices for you</h2>
+        {data && data.unread > 0 ? <span className="tag tag--strong">{plural(data.unread, 'unread notice')}</span> : null}
+      </div>
+      {notices.status === 'error' ? (
+        <p className="notice notice--error" role="alert">
+          Your notices could not be loaded. {notices.error.message}
+        </p>
+      ) : data === undefined ? (
+        <p role="status">Loading…</p>
+      ) : data.notifications.length === 0 ? (
+        <p>Nothing to tell you: when another case shares a subject with one of yours, you hear of it here.</p>
+      ) : (
+        <ul className="notice-list" role="list">
+          {data.notifications.map((n) => (
+            <li key={n.id} className="notice-item" data-read={n.read ? 'true' : 'false'}>
+              <p className="notice-item__message">
+                {n.read ? null : <strong className="notice-item__new">New </strong>}
+                {n.message}
+              </p>
+              <p className="notice-item__meta">
+                <time dateTime={n.createdAt}>{shortDateTime(n.createdAt)}</time>
+                {n.caseId ? <Link href={casePath(n.caseId)}>Open {n.caseId}</Link> : null}
+                {n.read ? (
+                  <span>Read</span>
+                ) : (
+                  <button type="button" className="button button--quiet button--small" onClick={() => void markRead(n)}>
+                    Mark read
+                  </button>
+                )}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+      {error ? (
+        <p className="field__error" role="alert">
+          {error}
+        </p>
+      ) : null}
     </section>
   );
 }
