@@ -35,13 +35,18 @@ export interface DemoLoadResult {
 
 const DEMO_CASE_TITLE = 'Operation Harbour Light: shell companies and payments';
 
-/** The demo unit's organisation: its investigators are cleared for the earlier case records' marking. */
+/**
+ * The demo unit's organisation. Its analyst is cleared for earlier case records, communications
+ * data and border records, not for the financial intelligence unit's bank records; its
+ * supervisor for all four.
+ */
 const DEMO_ORGANISATION = 'Demo unit';
-const CLEARED = ['OFFICIAL-SENSITIVE'];
+const ANALYST_CLEARANCE = ['OFFICIAL-SENSITIVE', 'COMMS-DATA', 'BORDER'];
+const SUPERVISOR_CLEARANCE = [...ANALYST_CLEARANCE, 'FIN-INTEL'];
 
 const DEMO_ACCOUNTS: ReadonlyArray<Omit<DemoUser, 'password'> & { compartments: string[] }> = [
-  { role: 'analyst', username: 'analyst', displayName: 'Alex Analyst', compartments: CLEARED },
-  { role: 'supervisor', username: 'supervisor', displayName: 'Sam Supervisor', compartments: CLEARED },
+  { role: 'analyst', username: 'analyst', displayName: 'Alex Analyst', compartments: ANALYST_CLEARANCE },
+  { role: 'supervisor', username: 'supervisor', displayName: 'Sam Supervisor', compartments: SUPERVISOR_CLEARANCE },
   { role: 'oversight', username: 'oversight', displayName: 'Olu Oversight', compartments: [] },
   { role: 'administrator', username: 'admin', displayName: 'Ada Administrator', compartments: [] },
 ];

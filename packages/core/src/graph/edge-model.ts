@@ -1,5 +1,6 @@
 import { Invalid } from '../errors.js';
 import { model, propertiesOf } from '../model/ftm.js';
+import { VALUE_EDGE_TYPES, VALUE_GROUPS } from './value-nodes.js';
 
 /** A relationship schema's edge: which properties hold its two ends. */
 export interface EdgeSpec {
@@ -36,9 +37,12 @@ const PROPERTY_LABELS: ReadonlyMap<string, string> = (() => {
   return labels;
 })();
 
+// A record holding a value is linked to it by the value's group ("Phone"); a call by its schema.
+const VALUE_LABELS: ReadonlyMap<string, string> = new Map([...Object.entries(VALUE_GROUPS), ['Call', 'Call']]);
+
 /** The label an edge of this type shows. */
 export function edgeLabel(type: string): string {
-  return EDGE_SPECS.get(type)?.label ?? PROPERTY_LABELS.get(type) ?? type;
+  return EDGE_SPECS.get(type)?.label ?? PROPERTY_LABELS.get(type) ?? VALUE_LABELS.get(type) ?? type;
 }
 
 /** Whether edges of this type have a direction (relationship schemata say; a property points from its holder). */
@@ -53,8 +57,8 @@ export function checkTypes(types: readonly string[] | undefined): string[] | und
   if (types === undefined || types.length === 0) return undefined;
   if (types.length > MAX_TYPES) throw new Invalid(`at most ${MAX_TYPES} edge types may be given`);
   for (const type of types) {
-    if (!EDGE_SPECS.has(type) && !PROPERTY_LABELS.has(type)) {
-      throw new Invalid(`unknown edge type "${type}": give a relationship schema (such as Ownership, Payment) or an entity-valued property (such as involved, addressEntity)`);
+    if (!EDGE_SPECS.has(type) && !PROPERTY_LABELS.has(type) && !VALUE_EDGE_TYPES.includes(type)) {
+      throw new Invalid(`unknown edge type "${type}": give a relationship schema (such as Ownership, Payment), an entity-valued property (such as involved, addressEntity), or a shared value (phone, address, email, Call)`);
     }
   }
   return [...new Set(types)];

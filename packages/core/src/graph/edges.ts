@@ -3,10 +3,11 @@ import type { Ctx } from '../context/context.js';
 import { EDGE_SPECS, edgeLabel } from './edge-model.js';
 import { edgeProperties, type EdgeRow } from './load-edges.js';
 import type { GraphEdge, GraphNode } from './types.js';
+import { VALUE_EDGE_SCHEMATA } from './value-nodes.js';
 
 /** Whether the edge is a relationship entity (its id is the entity's id) rather than an entity-valued property. */
 export function isEdgeEntity(row: Pick<EdgeRow, 'type'>): boolean {
-  return EDGE_SPECS.has(row.type);
+  return EDGE_SPECS.has(row.type) || VALUE_EDGE_SCHEMATA.has(row.type);
 }
 
 /** The two nodes an edge row joins, oriented as the edge runs; null when an end is not a node the caller sees, or both ends are one node. */

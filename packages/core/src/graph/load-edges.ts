@@ -3,6 +3,7 @@ import { visibleStatements } from '../access/authorize.js';
 import { sensitiveStatementsFilter, type SensitiveCategory } from '../access/sensitive.js';
 import type { Ctx } from '../context/context.js';
 import { EDGE_SCHEMATA, EDGE_SPECS } from './edge-model.js';
+import { valueEdgeArms } from './value-nodes.js';
 
 /** Which edges of a node: those leaving it, those reaching it, or both (undirected edges are both). */
 export type Direction = 'out' | 'in' | 'both';
@@ -87,7 +88,8 @@ function visibleEdgesSql(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, quer
   const conditions: Array<RawBuilder<unknown>> = [];
   if (query.direction !== 'both') conditions.push(sql`(i.dir = ${query.direction} or not i.directed)`);
   if (query.types !== undefined) conditions.push(sql`i.type = any(${sql.val([...query.types])}::text[])`);
-  conditions.push(sql`exists (select 1 from (select i.other as id union select c2.entity_id from entity_clusters c1 join entity_clusters c2 on c2.cluster_id = c1.cluster_id where c1.entity_id = i.other) m where ${visibleRecord(tx, unlocked, sql.ref('m.id'))})`);
+  conditions.push(sql`(i.other like 'value:%' or exists (select 1 from (select i.other as id union select c2.entity_id from entity_clusters c1 join entity_clusters c2 on c2.cluster_id = c1.cluster_id where c1.entity_id = i.other) m where ${visibleRecord(tx, unlocked, sql.ref('m.id'))}))`);
+  const valueArms = valueEdgeArms(tx, unlocked, query.members).map((arm) => sql`union ${arm}`);
   return sql<EdgeRow>`(
     with edge_refs as (${edgeRefs}),
     ends as (${ends}),
@@ -101,6 +103,7 @@ function visibleEdgesSql(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, quer
       from edge_refs r
       join spec on spec.schema = r.schema and spec.ref_prop = r.property
       join ends e on e.entity_id = r.edge and e.property = spec.other_prop
+      ${sql.join(valueArms, sql` `)}
     )
     select i.edge, i.self, i.other, i.type, i.dir, i.directed from incident i where ${sql.join(conditions, sql` and `)}
   )`;

@@ -3,7 +3,9 @@ import type { Ctx } from '../context/context.js';
 import { assembleVisibleEntities, mergeEntities, shownId, type Entity } from '../entities/get-entity.js';
 import { NotFound } from '../errors.js';
 import { isSchema, getSchema } from '../model/ftm.js';
+import { unlockedCategories } from '../access/sensitive.js';
 import type { GraphNode } from './types.js';
+import { describeValueNodes, isValueId } from './value-nodes.js';
 
 /** Records grouped into nodes: each record's canonical id, and each canonical id's records. */
 export interface Clusters {
@@ -13,8 +15,10 @@ export interface Clusters {
 
 /** The canonical id of each record and the records of each cluster (a record in no cluster is its own). */
 export async function clustersOf(tx: Ctx, ids: Iterable<string>): Promise<Clusters> {
-  const wanted = [...new Set(ids)];
-  const canonical = new Map<string, string>(wanted.map((id) => [id, id]));
+  const all = [...new Set(ids)];
+  const canonical = new Map<string, string>(all.map((id) => [id, id]));
+  // Value nodes are in no cluster: each is its own.
+  const wanted = all.filter((id) => !isValueId(id));
   const members = new Map<string, string[]>();
   if (wanted.length === 0) return { canonical, members };
   const mapped = await tx.db
@@ -52,7 +56,7 @@ export interface DescribedNodes {
 /** Describes the nodes of these records: the cluster's records the caller may see, merged, with a caption. */
 export async function describeNodes(tx: Ctx, recordIds: Iterable<string>): Promise<DescribedNodes> {
   const clusters = await clustersOf(tx, recordIds);
-  const allMembers = [...new Set([...clusters.members.values()].flat())];
+  const allMembers = [...new Set([...clusters.members.values()].flat())].filter((id) => !isValueId(id));
   const visible = new Map((await assembleVisibleEntities(tx, allMembers)).map((entity) => [entity.id, entity]));
   const byCanonical = new Map<string, GraphNode>();
   for (const [canonical, members] of clusters.members) {
@@ -62,6 +66,8 @@ export async function describeNodes(tx: Ctx, recordIds: Iterable<string>): Promi
     const merged = mergeEntities(id, seen);
     byCanonical.set(canonical, { id, schema: merged.schema, caption: captionOf(merged), ids: seen.map((m) => m.id).sort() });
   }
+  const valueIds = [...clusters.canonical.keys()].filter(isValueId);
+  if (valueIds.length > 0) for (const [id, node] of await describeValueNodes(tx, await unlockedCategories(tx), valueIds)) byCanonical.set(id, node);
   const byRecord = new Map<string, GraphNode>();
   for (const [record, canonical] of clusters.canonical) {
     const node = byCanonical.get(canonical);
