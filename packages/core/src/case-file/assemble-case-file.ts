@@ -4,6 +4,7 @@ import type { Ctx } from '../context/context.js';
 import { assembleVisibleEntities, mergeEntities, type Entity } from '../entities/get-entity.js';
 import { findProperty, getSchema, isSchema } from '../model/ftm.js';
 import type { Database } from '../store/schema.js';
+import { chartAsSeen, checkChart, type LinkChartInput } from '../graph/link-charts.js';
 import { loadNeighbourhood, NEIGHBOURHOOD_LIMITS } from '../graph/neighbourhood.js';
 import { loadCaseTimeline } from '../timeline/load-timeline.js';
 import { MAX_TIMELINE_ITEMS } from '../timeline/timeline-filters.js';
@@ -256,48 +257,26 @@ async function chartOf(tx: Ctx, caseId: string, subjects: ReadonlyArray<CaseFile
 }
 
 /**
- * A saved chart's nodes and edges, read leniently (the chart editor owns its format): nodes with
- * an id and optional caption, schema and position, edges with source and target. Only nodes the
- * exporter may see now are drawn, with what they may see of them; a chart with none is ignored.
+ * A saved chart as the exporter may see it now (through the chart reader the link chart uses):
+ * nodes they may not see are left out with their edges, and edges are only those they may see;
+ * a chart with no node left is ignored.
  */
 async function savedChart(tx: Ctx, name: string, raw: unknown, subjectIds: ReadonlySet<string>): Promise<ChartInput | null> {
-  const chart = (typeof raw === 'string' ? safeJson(raw) : raw) as { nodes?: unknown; edges?: unknown } | null;
-  if (chart === null || typeof chart !== 'object' || !Array.isArray(chart.nodes)) return null;
-  const nodes = chart.nodes.flatMap((n: unknown) => {
-    if (n === null || typeof n !== 'object') return [];
-    const node = n as Record<string, unknown>;
-    const id = typeof node.id === 'string' ? node.id : typeof node.key === 'string' ? node.key : null;
-    if (id === null) return [];
-    const attributes = (typeof node.attributes === 'object' && node.attributes !== null ? node.attributes : node) as Record<string, unknown>;
-    const x = typeof attributes.x === 'number' ? attributes.x : undefined;
-    const y = typeof attributes.y === 'number' ? attributes.y : undefined;
-    return [{ id, x, y }];
-  });
-  const visible = await assembleVisibleEntities(tx, nodes.map((n) => n.id));
-  const byId = new Map(visible.map((e) => [e.id, e]));
-  const shown = nodes.filter((n) => byId.has(n.id));
-  if (shown.length === 0) return null;
-  const capped = shown.slice(0, CHART_NODE_CAP);
+  let saved: LinkChartInput;
+  try {
+    saved = checkChart(typeof raw === 'string' ? safeJson(raw) : raw);
+  } catch {
+    return null;
+  }
+  const seen = await chartAsSeen(tx, saved);
+  if (seen.nodes.length === 0) return null;
+  const capped = seen.nodes.slice(0, CHART_NODE_CAP);
   const ids = new Set(capped.map((n) => n.id));
-  const edges = (Array.isArray(chart.edges) ? chart.edges : []).flatMap((e: unknown) => {
-    if (e === null || typeof e !== 'object') return [];
-    const edge = e as Record<string, unknown>;
-    const attributes = (typeof edge.attributes === 'object' && edge.attributes !== null ? edge.attributes : edge) as Record<string, unknown>;
-    const source = typeof edge.source === 'string' ? edge.source : null;
-    const target = typeof edge.target === 'string' ? edge.target : null;
-    if (source === null || target === null || !ids.has(source) || !ids.has(target)) return [];
-    const type = typeof attributes.type === 'string' ? attributes.type : '';
-    const label = typeof attributes.label === 'string' ? attributes.label : isSchema(type) ? getSchema(type).label : type;
-    return [{ source, target, label }];
-  });
   return {
     name,
-    more: shown.length - capped.length,
-    nodes: capped.map((n) => {
-      const entity = byId.get(n.id) as Entity;
-      return { id: n.id, caption: captionOf(entity), schema: entity.schema, subject: subjectIds.has(n.id), ...(n.x !== undefined && n.y !== undefined ? { x: n.x, y: n.y } : {}) };
-    }),
-    edges,
+    more: seen.nodes.length - capped.length,
+    nodes: capped.map((n) => ({ id: n.id, caption: n.caption, schema: n.schema, subject: subjectIds.has(n.id), x: n.x, y: n.y })),
+    edges: seen.edges.filter((e) => ids.has(e.source) && ids.has(e.target)).map((e) => ({ source: e.source, target: e.target, label: e.label })),
   };
 }
 

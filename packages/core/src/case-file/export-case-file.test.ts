@@ -193,7 +193,7 @@ describe.each(dialects())('case file export on %s', (dialect) => {
     expect(html).toContain('<strong>3 Jan</strong>');
   });
 
-  it('a saved link chart is drawn instead of the neighbourhood, with only the nodes the exporter may see', async () => {
+  it('a saved link chart is drawn instead of the neighbourhood, with only the nodes and links the exporter may see now', async () => {
     const now = new Date('2026-02-02T09:00:00Z');
     await store.db
       .insertInto('link_charts')
@@ -201,7 +201,7 @@ describe.each(dialects())('case file export on %s', (dialect) => {
         id: randomUUID(),
         case_id: caseId,
         name: 'Ownership web',
-        chart: JSON.stringify({ nodes: [{ id: 'p-marit', x: 0, y: 0 }, { id: 'c-holdings', x: 10, y: 5 }, { id: 'nobody-here', x: 3, y: 3 }], edges: [{ source: 'p-marit', target: 'c-holdings', label: 'owns' }] }),
+        chart: JSON.stringify({ nodes: [{ id: 'p-marit', x: 0, y: 0 }, { id: 'c-holdings', x: 10, y: 5 }, { id: 'nobody-here', x: 3, y: 3 }], edges: [{ id: 'own-1', source: 'p-marit', target: 'c-holdings', type: 'Ownership' }] }),
         created_by: owner.userId,
         created_at: now,
         updated_at: now,

@@ -155,6 +155,42 @@ export async function listLinkCharts(ctx: Ctx, caseId: string): Promise<LinkChar
 }
 
 /**
+ * A saved chart as the reader may see it now (unaudited; inside the caller's transaction): nodes
+ * they may not see are left out with their edges, edges are those they may see between the nodes
+ * left, and each node shows the reader's own view of it. The case file draws charts through it.
+ */
+export async function chartAsSeen(tx: Ctx, saved: LinkChartInput): Promise<{ nodes: LinkChart['chart']['nodes']; edges: GraphEdge[]; leftOut: { nodes: number; edges: number } }> {
+  const unlocked = await unlockedCategories(tx);
+  const described = await describeNodes(tx, saved.nodes.map((node) => node.id));
+  // A saved id maps to the node the reader sees it as (its cluster may show under another id for them).
+  const shownAs = new Map<string, string>();
+  const nodes: LinkChart['chart']['nodes'] = [];
+  for (const placed of saved.nodes) {
+    const node = described.byRecord.get(placed.id);
+    if (node === undefined) continue;
+    shownAs.set(placed.id, node.id);
+    if (nodes.some((n) => n.id === node.id)) continue;
+    nodes.push({ ...placed, id: node.id, schema: node.schema, caption: node.caption });
+  }
+  const onChart = new Set(nodes.map((n) => n.id));
+  const members = [...new Set([...described.byCanonical.entries()].filter(([, node]) => onChart.has(node.id)).flatMap(([canonical]) => described.clusters.members.get(canonical) ?? [canonical]))];
+  const rows = await loadEdgeRows(tx, unlocked, { members, direction: 'both', limit: CHART_LIMITS.edges * 4, ordered: false });
+  const endsOnChart = await describeNodes(tx, rows.flatMap((r) => [r.self, r.other]));
+  const current = await buildEdges(tx, unlocked, rows, endsOnChart.byRecord);
+  const byId = new Map(current.map((edge) => [edge.id, edge]));
+  const byEnds = new Map(current.map((edge) => [`${edge.type}\u0000${edge.source}\u0000${edge.target}`, edge]));
+  const edges = new Map<string, GraphEdge>();
+  for (const drawn of saved.edges) {
+    const source = shownAs.get(drawn.source);
+    const target = shownAs.get(drawn.target);
+    if (source === undefined || target === undefined) continue;
+    const edge = byId.get(drawn.id) ?? byEnds.get(`${drawn.type ?? ''}\u0000${source}\u0000${target}`) ?? byEnds.get(`${drawn.type ?? ''}\u0000${target}\u0000${source}`);
+    if (edge !== undefined && onChart.has(edge.source) && onChart.has(edge.target)) edges.set(edge.id, edge);
+  }
+  return { nodes, edges: [...edges.values()], leftOut: { nodes: saved.nodes.length - shownAs.size, edges: saved.edges.length - edges.size } };
+}
+
+/**
  * A link chart as the reader may see it now: nodes they may not see are left out with their
  * edges, edges they may not see are left out, and each node shows the reader's own view of it.
  * @example const chart = await getLinkChart(ctx, { caseId: 'C-2026-0001', chartId: '3f9c...' })
@@ -165,40 +201,14 @@ export async function getLinkChart(ctx: Ctx, input: { caseId: string; chartId: s
     const row = await tx.db.selectFrom('link_charts').selectAll().where('id', '=', input.chartId).where('case_id', '=', input.caseId).executeTakeFirst();
     if (row === undefined) throw new NotFound(`chart ${input.chartId} not found in case ${input.caseId}`);
     const saved = checkChart(typeof row.chart === 'string' ? JSON.parse(row.chart) : row.chart);
-    const unlocked = await unlockedCategories(tx);
-    const described = await describeNodes(tx, saved.nodes.map((node) => node.id));
-    // A saved id maps to the node the reader sees it as (its cluster may show under another id for them).
-    const shownAs = new Map<string, string>();
-    const nodes: LinkChart['chart']['nodes'] = [];
-    for (const placed of saved.nodes) {
-      const node = described.byRecord.get(placed.id);
-      if (node === undefined) continue;
-      shownAs.set(placed.id, node.id);
-      if (nodes.some((n) => n.id === node.id)) continue;
-      nodes.push({ ...placed, id: node.id, schema: node.schema, caption: node.caption });
-    }
-    const onChart = new Set(nodes.map((n) => n.id));
-    const members = [...new Set([...described.byCanonical.entries()].filter(([, node]) => onChart.has(node.id)).flatMap(([canonical]) => described.clusters.members.get(canonical) ?? [canonical]))];
-    const rows = await loadEdgeRows(tx, unlocked, { members, direction: 'both', limit: CHART_LIMITS.edges * 4, ordered: false });
-    const endsOnChart = await describeNodes(tx, rows.flatMap((r) => [r.self, r.other]));
-    const current = await buildEdges(tx, unlocked, rows, endsOnChart.byRecord);
-    const byId = new Map(current.map((edge) => [edge.id, edge]));
-    const byEnds = new Map(current.map((edge) => [`${edge.type}\u0000${edge.source}\u0000${edge.target}`, edge]));
-    const edges = new Map<string, GraphEdge>();
-    for (const drawn of saved.edges) {
-      const source = shownAs.get(drawn.source);
-      const target = shownAs.get(drawn.target);
-      if (source === undefined || target === undefined) continue;
-      const edge = byId.get(drawn.id) ?? byEnds.get(`${drawn.type ?? ''}\u0000${source}\u0000${target}`) ?? byEnds.get(`${drawn.type ?? ''}\u0000${target}\u0000${source}`);
-      if (edge !== undefined && onChart.has(edge.source) && onChart.has(edge.target)) edges.set(edge.id, edge);
-    }
+    const { nodes, edges, leftOut } = await chartAsSeen(tx, saved);
     const filters = saved.filters ?? {};
     const chart: LinkChart = {
       id: row.id,
       caseId: row.case_id,
       name: row.name,
-      chart: { nodes, edges: [...edges.values()], filters },
-      leftOut: { nodes: saved.nodes.length - shownAs.size, edges: saved.edges.length - edges.size },
+      chart: { nodes, edges, filters },
+      leftOut,
       createdBy: row.created_by,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
