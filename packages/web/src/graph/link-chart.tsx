@@ -122,7 +122,8 @@ function SelectionPanel({ chart, snapshot }: { chart: ChartController; snapshot:
     <section className="panel link-chart__panel" aria-labelledby="chart-selection-title">
       <h2 id="chart-selection-title">Selected entity</h2>
       <p className="link-chart__caption">
-        <Link href={entityPath(id)}>{node.label}</Link>
+        {/* A shared value (a phone number, an address) is a node of the chart, not a record with a profile. */}
+        {id.startsWith('value:') ? node.label : <Link href={entityPath(id)}>{node.label}</Link>}
       </p>
       <p className="hit__meta">
         <span className="tag">{node.schema}</span>
