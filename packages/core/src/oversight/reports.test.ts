@@ -8,6 +8,7 @@ import type { Store } from '../store/create-db.js';
 import { prng } from '../test-support/prng.js';
 import { dialects, FIXED_NOW, openTestStore, testContext } from '../test-support/test-store.js';
 import { scoreSubjectLookups } from './lookup-ground-truth.js';
+import { createCase } from '../cases/create-case.js';
 import { anomalyQueue, signOffAnomaly, userActivity, whoLookedUp } from './reports.js';
 
 // Real operations through the use cases: about 20 seconds per store.
@@ -73,5 +74,21 @@ describe.each(dialects())('oversight reports on %s', (dialect) => {
     expect(again?.signedOff?.by).toBe(reviewer.actor.userId);
     expect(again?.signedOff?.note).toMatch(/night shift/);
     expect((await listEvents(store.db, { action: 'oversight.sign-off' })).length).toBe(1);
+  });
+
+  it('the review queue shows an hour of searches and views under a case that were about none of its subjects', async () => {
+    const caseId = (await createCase(operator, { title: 'Quay thefts', purpose: 'criminal-investigation' })).id;
+    await store.db.insertInto('case_subjects').values({ case_id: caseId, entity_id: 'subject-canonical', category: 'suspect', added_by: 'local-operator', added_at: FIXED_NOW }).execute();
+    // Another record of the subject, joined to it by resolution, counts as the subject.
+    await store.db.insertInto('entity_clusters').values({ entity_id: 'subject-other-record', cluster_id: 'subject-canonical' }).execute();
+    const under = (userId: string, at: Date): Ctx => ({ ...operator, actor: { userId, sessionId: null, organisation: 'local', roles: ['analyst'], compartments: [] }, purpose: { caseId, code: 'criminal-investigation', justification: 'lead 4' }, now: () => at });
+    const read = (userId: string, minute: number, subjectIds: string[]) => recordEvent(under(userId, new Date(Date.UTC(2026, 1, 3, 10, minute))), store.db, { category: 'consultation', action: minute % 2 === 0 ? 'search' : 'entity.view', subjectIds });
+    // One analyst looks through a dozen people unrelated to the case; another works on the subject.
+    for (let i = 0; i < 12; i++) await read('browser', i, [`neighbour-${i}`]);
+    for (let i = 0; i < 12; i++) await read('focused', i, i % 2 === 0 ? ['subject-other-record', `neighbour-${i}`] : ['subject-canonical']);
+    // Nine reads outside the case stay under the threshold.
+    for (let i = 0; i < 9; i++) await read('brief', i, [`neighbour-${i}`]);
+    const outside = (await anomalyQueue(reviewer)).filter((a) => a.kind === 'outside-case');
+    expect(outside.map((a) => ({ actorId: a.actorId, caseId: a.caseId, reads: a.reads }))).toEqual([{ actorId: 'browser', caseId, reads: 12 }]);
   });
 });

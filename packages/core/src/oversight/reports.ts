@@ -135,16 +135,20 @@ export interface AnomalySettings {
   workdayEndHour: number;
   /** Reads in one after-hours hour that make a bulk read. */
   afterHoursBulk: number;
+  /** Searches and profile views under one case in one hour, none of them about the case's subjects, that make a read outside the case. */
+  outsideCase: number;
 }
 
 /** The default thresholds. */
-export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = { spikeFactor: 5, spikeMinimum: 50, workdayStartHour: 7, workdayEndHour: 19, afterHoursBulk: 20 };
+export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = { spikeFactor: 5, spikeMinimum: 50, workdayStartHour: 7, workdayEndHour: 19, afterHoursBulk: 20, outsideCase: 10 };
 
 /** One item of the review queue. */
 export interface Anomaly {
   id: string;
-  kind: 'volume-spike' | 'after-hours-bulk';
+  kind: 'volume-spike' | 'after-hours-bulk' | 'outside-case';
   actorId: string;
+  /** For reads outside a case: the case they were made under. */
+  caseId?: string;
   username: string | null;
   hour: Date;
   reads: number;
@@ -153,8 +157,9 @@ export interface Anomaly {
 }
 
 /**
- * The review queue: hours in which a user read far more than usual (volume spikes) or read in
- * bulk outside working hours. Oversight only; audited.
+ * The review queue: hours in which a user read far more than usual (volume spikes), read in bulk
+ * outside working hours, or searched and viewed, under a case that has subjects, many records none
+ * of which is one of its subjects (or another record of a subject's cluster). Oversight only; audited.
  */
 export async function anomalyQueue(ctx: Ctx, settings: AnomalySettings = DEFAULT_ANOMALY_SETTINGS): Promise<Anomaly[]> {
   const action = 'oversight.review-queue';
@@ -200,7 +205,42 @@ export async function anomalyQueue(ctx: Ctx, settings: AnomalySettings = DEFAULT
         add('after-hours-bulk', `${reads} reads between ${String(hourOfDay).padStart(2, '0')}:00 and ${String(hourOfDay + 1).padStart(2, '0')}:00 UTC`);
       }
     }
+    anomalies.push(...(await readsOutsideCases(tx, settings, signed)));
     return { value: anomalies };
+  });
+}
+
+/** Hours in which a user's searches and profile views under a case with subjects were about none of them. */
+async function readsOutsideCases(tx: Ctx, settings: AnomalySettings, signed: ReadonlyMap<string, { signed_off_by: string; signed_off_at: Date; note: string }>): Promise<Anomaly[]> {
+  const { rows } = await sql<{ actor_id: string; username: string | null; case_id: string; hour: Date; reads: string }>`
+    with subject_records as (
+      select cs.case_id, cs.entity_id as id from case_subjects cs
+      union
+      select cs.case_id, ec.entity_id from case_subjects cs join entity_clusters ec on ec.cluster_id = cs.entity_id
+    )
+    select e.actor_id, u.username, e.case_id, date_trunc('hour', e.at) as hour, count(*)::text as reads
+    from audit_events e left join users u on u.id = e.actor_id
+    where e.action in ('search', 'entity.view') and e.outcome = 'success' and e.case_id is not null
+      and cardinality(e.subject_ids) > 0
+      and exists (select 1 from case_subjects cs where cs.case_id = e.case_id)
+      and not exists (select 1 from subject_records s where s.case_id = e.case_id and s.id = any(e.subject_ids))
+    group by e.actor_id, u.username, e.case_id, date_trunc('hour', e.at)
+    having count(*) >= ${settings.outsideCase}
+    order by hour, e.actor_id`.execute(tx.db);
+  return rows.map((row) => {
+    const id = `outside-case:${row.actor_id}:${row.case_id}:${new Date(row.hour).toISOString()}`;
+    const review = signed.get(id);
+    return {
+      id,
+      kind: 'outside-case' as const,
+      actorId: row.actor_id,
+      username: row.username,
+      caseId: row.case_id,
+      hour: new Date(row.hour),
+      reads: Number(row.reads),
+      detail: `${row.reads} searches and views under ${row.case_id} in the hour, none about its subjects`,
+      signedOff: review ? { by: review.signed_off_by, at: review.signed_off_at, note: review.note } : null,
+    };
   });
 }
 

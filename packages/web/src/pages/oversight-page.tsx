@@ -201,6 +201,13 @@ function ReviewQueue() {
   );
 }
 
+/** What each kind of anomaly is called in the queue. */
+const ANOMALY_LABELS: Record<string, string> = {
+  'volume-spike': 'Volume spike',
+  'after-hours-bulk': 'After-hours bulk reads',
+  'outside-case': 'Reads outside the case',
+};
+
 function ReviewItem({ item, onSignedOff }: { item: Anomaly; onSignedOff: () => void }) {
   const [note, setNote] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -217,7 +224,7 @@ function ReviewItem({ item, onSignedOff }: { item: Anomaly; onSignedOff: () => v
   return (
     <li className="review-queue__item">
       <p>
-        <strong>{item.kind === 'volume-spike' ? 'Volume spike' : 'After-hours bulk reads'}</strong> by {item.username ?? item.actorId},{' '}
+        <strong>{ANOMALY_LABELS[item.kind] ?? item.kind}</strong> by {item.username ?? item.actorId},{' '}
         {item.hour.replace('T', ' ').slice(0, 16)} UTC: {item.detail}
       </p>
       {item.signedOff ? (

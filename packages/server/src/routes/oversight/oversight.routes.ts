@@ -90,6 +90,7 @@ export function oversightRoutes(app: FastifyInstance, deps: AppDeps): void {
                     kind: { type: 'string' },
                     actorId: { type: 'string' },
                     username: { type: ['string', 'null'] },
+                    caseId: { type: 'string' },
                     hour: { type: 'string', format: 'date-time' },
                     reads: { type: 'integer' },
                     detail: { type: 'string' },
