@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { base32Decode, createContext, createDb, createUser, defaultConfig, generateCheckpointKey, LOCAL_OPERATOR, totpCode, totpStep } from '@casegraph/core';
 import { startServer } from '../../packages/server/src/main.js';
+import { printTable } from '../machine.js';
 
 // The browser tests' helpers (packages/web/test/browser.ts) are typed for the browser too, so the
 // few steps needed here are repeated for this Node-only program.
@@ -30,10 +31,10 @@ async function buildWebApp(): Promise<void> {
 }
 
 /** Headless Chromium as the browser tests launch it: Debian's build, a throwaway profile, no background traffic. */
-function launchBrowser(): Promise<Browser> {
+function launchBrowser(extra: string[]): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extra],
   });
 }
 
@@ -60,6 +61,10 @@ export interface LinkChartFrameRate {
   loadMs: number;
   /** Whether the chart left its edges out while the camera moved, by the end (past 5,000 edges, or when frames came slowly). */
   edgesHiddenWhileMoving: boolean;
+  /** Whether the chart drew with its cheap lines and points (large charts) rather than the renderer's own programs. */
+  fastDrawing: boolean;
+  /** The median time to draw one frame with the view still (after a click, a hover, the end of a move), in milliseconds. */
+  stillFrameMs: number;
 }
 
 const SCHEMATA = ['Person', 'Company', 'Address', 'BankAccount', 'Vehicle', 'Phone'];
@@ -158,26 +163,72 @@ const ANIMATE_CAMERA = `async (duration) => {
   return gaps;
 }`;
 
+/**
+ * Runs in the page: nudges the camera without animating it (so the frame is drawn as a still view,
+ * with edges, labels and hit areas) and resolves to the median time until two frames later.
+ */
+const STILL_FRAME = `async (times) => {
+  const camera = window.__casegraphChart.camera();
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  await frame();
+  const spans = [];
+  for (let i = 0; i < times; i++) {
+    const state = camera.getState();
+    const started = performance.now();
+    camera.setState({ ...state, ratio: state.ratio * (i % 2 ? 1.001 : 0.999) });
+    await frame();
+    spans.push(performance.now() - started);
+  }
+  spans.sort((a, b) => a - b);
+  return spans[Math.floor(spans.length / 2)];
+}`;
+
 function percentile(values: number[], share: number): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0;
 }
 
+/** Options of one browser session. */
+export interface LinkChartSessionOptions {
+  /** Extra Chromium switches for this measurement's own browser (never the product's). */
+  browserArgs?: string[];
+  /** Skip building the web app (a caller that has just built it). */
+  skipBuild?: boolean;
+}
+
+/** One browser on the graph page against a real server: load charts into it and measure them, then close it. */
+export interface LinkChartSession {
+  readonly page: Page;
+  /** Opens a generated chart through the page's file input; resolves to the milliseconds until it is drawn. */
+  load(nodes: number, edges: number): Promise<number>;
+  /** Animates the camera for `seconds` and returns the gaps between the frames drawn meanwhile. */
+  animate(seconds: number): Promise<number[]>;
+  /** The median of `times` frames drawn with the view still, in milliseconds. */
+  stillFrame(times?: number): Promise<number>;
+  /** Problems the page reported so far (console errors, uncaught errors). */
+  problems(): string[];
+  close(): Promise<void>;
+}
+
 /**
- * Opens a generated chart of `nodes` and `edges` in the graph page and animates the camera for
- * `seconds` (zooming in and out while panning), counting the frames the browser draws.
+ * Starts a server and a browser signed in on the graph page, for measuring several charts in a row.
  *
  * @example
- * const { fps, p95FrameMs } = await measureLinkChartFrameRate({ nodes: 10_000, edges: 50_000 });
+ * const session = await openLinkChartSession();
+ * await session.load(1_000, 5_000);
+ * const gaps = await session.animate(5);
+ * await session.close();
  */
-export async function measureLinkChartFrameRate(options: { nodes: number; edges: number; seconds?: number }): Promise<LinkChartFrameRate> {
-  const seconds = options.seconds ?? 5;
-  await buildWebApp();
+export async function openLinkChartSession(options: LinkChartSessionOptions = {}): Promise<LinkChartSession> {
+  if (options.skipBuild !== true) await buildWebApp();
   const folder = mkdtempSync(join(tmpdir(), 'casegraph-chart-'));
-  const file = join(folder, `chart-${options.nodes}-${options.edges}.json`);
-  writeFileSync(file, generateChart(options.nodes, options.edges));
-  const [server, browser] = await Promise.all([startBenchServer(), launchBrowser()]);
+  const [server, browser] = await Promise.all([startBenchServer(), launchBrowser(options.browserArgs ?? [])]);
+  const close = async (): Promise<void> => {
+    await browser.close();
+    await server.close();
+    rmSync(folder, { recursive: true, force: true });
+  };
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
     const page = await context.newPage();
@@ -192,32 +243,90 @@ export async function measureLinkChartFrameRate(options: { nodes: number; edges:
     await page.getByRole('heading', { level: 1, name: 'Graph' }).waitFor();
     // Page code is sent as text: this program is typed for Node, not the browser.
     await page.waitForFunction('window.__casegraphChart !== undefined');
-
-    const started = Date.now();
-    await page.locator('input[type=file]').setInputFiles(file);
-    await page.waitForFunction(`window.__casegraphChart?.order === ${options.nodes}`);
-    // Two animation frames: the renderer has processed and drawn the whole chart.
-    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())))');
-    const loadMs = Date.now() - started;
-
-    // Sent as source text: the TypeScript loader would wrap named functions in a helper the page does not have.
-    const frames = await page.evaluate<number[]>(`(${ANIMATE_CAMERA})(${seconds})`);
-    const edgesHiddenWhileMoving = await page.evaluate<boolean>('window.__casegraphChart?.edgesHiddenWhileMoving === true');
-
-    if (problems.length > 0) throw new Error(`the page reported problems: ${problems.join('; ')}`);
-    const total = frames.reduce((sum, gap) => sum + gap, 0);
-    await context.close();
     return {
-      nodes: options.nodes,
-      edges: options.edges,
-      fps: total > 0 ? Math.round((frames.length / (total / 1000)) * 10) / 10 : 0,
-      p95FrameMs: Math.round(percentile(frames, 0.95) * 10) / 10,
-      loadMs,
-      edgesHiddenWhileMoving,
+      page,
+      async load(nodes, edges) {
+        const file = join(folder, `chart-${nodes}-${edges}.json`);
+        writeFileSync(file, generateChart(nodes, edges));
+        const started = Date.now();
+        await page.locator('input[type=file]').setInputFiles(file);
+        await page.waitForFunction(`window.__casegraphChart?.order === ${nodes} && window.__casegraphChart?.size === ${edges}`);
+        // Two animation frames: the renderer has processed and drawn the whole chart.
+        await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve())))');
+        return Date.now() - started;
+      },
+      // Sent as source text: the TypeScript loader would wrap named functions in a helper the page does not have.
+      animate: (seconds) => page.evaluate<number[]>(`(${ANIMATE_CAMERA})(${seconds})`),
+      stillFrame: (times = 5) => page.evaluate<number>(`(${STILL_FRAME})(${times})`),
+      problems: () => [...problems],
+      close,
     };
-  } finally {
-    await browser.close();
-    await server.close();
-    rmSync(folder, { recursive: true, force: true });
+  } catch (error) {
+    await close();
+    throw error;
   }
+}
+
+/** Frames per second and the 95th-percentile frame time of the gaps between frames. */
+export function frameFigures(gaps: number[]): { fps: number; p95FrameMs: number } {
+  const total = gaps.reduce((sum, gap) => sum + gap, 0);
+  return {
+    fps: total > 0 ? Math.round((gaps.length / (total / 1000)) * 10) / 10 : 0,
+    p95FrameMs: Math.round(percentile(gaps, 0.95) * 10) / 10,
+  };
+}
+
+/**
+ * Opens a generated chart of `nodes` and `edges` in the graph page and animates the camera for
+ * `seconds` (zooming in and out while panning), counting the frames the browser draws.
+ *
+ * @example
+ * const { fps, p95FrameMs } = await measureLinkChartFrameRate({ nodes: 10_000, edges: 50_000 });
+ */
+export async function measureLinkChartFrameRate(options: { nodes: number; edges: number; seconds?: number } & LinkChartSessionOptions): Promise<LinkChartFrameRate> {
+  const session = await openLinkChartSession(options);
+  try {
+    const loadMs = await session.load(options.nodes, options.edges);
+    const gaps = await session.animate(options.seconds ?? 5);
+    const edgesHiddenWhileMoving = await session.page.evaluate<boolean>('window.__casegraphChart?.edgesHiddenWhileMoving === true');
+    const fastDrawing = await session.page.evaluate<boolean>('window.__casegraphChart?.fastDrawing === true');
+    const stillFrameMs = Math.round(await session.stillFrame());
+    const problems = session.problems();
+    if (problems.length > 0) throw new Error(`the page reported problems: ${problems.join('; ')}`);
+    return { nodes: options.nodes, edges: options.edges, ...frameFigures(gaps), loadMs, edgesHiddenWhileMoving, fastDrawing, stillFrameMs };
+  } finally {
+    await session.close();
+  }
+}
+
+/** The chart sizes the graph benchmark reports: the target and a tenth of it, for comparison. */
+export const CHART_SIZES = [
+  { nodes: 1_000, edges: 5_000 },
+  { nodes: 10_000, edges: 50_000 },
+] as const;
+
+/**
+ * Measures the link chart at each size (one build of the web app, one browser per size) and prints
+ * a table of the figures; needs Chromium but no database.
+ *
+ * @example
+ * await printLinkChartFrameRates();
+ */
+export async function printLinkChartFrameRates(sizes: ReadonlyArray<{ nodes: number; edges: number }> = CHART_SIZES, seconds = 5): Promise<void> {
+  await buildWebApp();
+  const rows: Array<Array<string | number>> = [];
+  for (const size of sizes) {
+    const figures = await measureLinkChartFrameRate({ ...size, seconds, skipBuild: true });
+    const drawing = figures.fastDrawing ? 'lines and points' : 'renderer';
+    rows.push([
+      `${figures.nodes.toLocaleString('en')} / ${figures.edges.toLocaleString('en')}`,
+      `${figures.fps} fps`,
+      `${figures.p95FrameMs} ms`,
+      `${figures.stillFrameMs} ms`,
+      `${figures.loadMs} ms`,
+      `${drawing}; edges ${figures.edgesHiddenWhileMoving ? 'hidden' : 'shown'} while moving`,
+    ]);
+  }
+  process.stdout.write(`\nLink chart in Chromium, 1280x900, ${seconds} s of camera zoom and pan\n`);
+  printTable(['nodes / edges', 'frame rate', 'p95 frame', 'still frame', 'load', 'notes'], rows);
 }

@@ -12,6 +12,7 @@ import { expandNode, findPaths, MAX_REQUEST_IDS, measureGraph } from './graph-ap
 import type { ChartData, GraphPath } from './graph-api';
 import { createChartGraph, edgeTypes, loadChartData, mergeGraphData, nodeSchemata, schemaColour, toChartData } from './chart-graph';
 import type { ChartGraph, EdgeAttributes, NodeAttributes } from './chart-graph';
+import { FastDrawing } from './chart-fast-drawing';
 import { ChartLayout } from './chart-layout';
 import { sizeByMeasure } from './chart-measures';
 import type { SizeMeasure } from './chart-measures';
@@ -28,6 +29,10 @@ const ALL_LABELS_UP_TO = 250;
 
 /** Charts with more edges than this hide them while the view moves. */
 const EDGES_SHOWN_WHILE_MOVING = 5_000;
+
+/** Charts with more nodes or edges than these draw edges as plain lines and, while the view moves, nodes as points (see chart-fast-drawing.ts). */
+const FAST_DRAWING_NODES = 1_000;
+const FAST_DRAWING_EDGES = 3_000;
 
 /** A frame slower than this, three times running, makes smaller charts hide edges while moving too. */
 const SLOW_FRAME_MS = 70;
@@ -65,6 +70,8 @@ export interface ChartProbe {
   readonly hiddenTypes: string[];
   /** Whether edges are left out while the view moves (large charts). */
   readonly edgesHiddenWhileMoving: boolean;
+  /** Whether the chart draws with its cheap lines and points (large charts). */
+  readonly fastDrawing: boolean;
   /** Where a node is drawn, in page coordinates, or null when it is not on the chart. */
   nodePosition(id: string): { x: number; y: number } | null;
   /** The renderer's camera, to animate in the benchmark. */
@@ -94,6 +101,7 @@ export class ChartController {
   readonly graph: ChartGraph = createChartGraph();
   private readonly renderer: Sigma<NodeAttributes, EdgeAttributes, Attributes, NodeState>;
   private readonly layout: ChartLayout;
+  private readonly fast: FastDrawing;
   private readonly listeners = new Set<() => void>();
   private hiddenTypes = new Set<string>();
   private highlighted: { nodes: string[]; edges: string[] } = { nodes: [], edges: [] };
@@ -130,6 +138,10 @@ export class ChartController {
       },
     });
     this.layout = new ChartLayout(this.graph);
+    this.fast = new FastDrawing(this.renderer as unknown as Sigma, this.graph, {
+      isHidden: (relation) => this.hiddenTypes.has(relation),
+      highlighted: () => new Set(this.highlighted.edges),
+    });
     this.current = this.snapshotNow({ kind: 'idle' }, { kind: 'none' }, 'none', false);
     this.bindEvents();
     this.exposeProbe();
@@ -147,6 +159,7 @@ export class ChartController {
   /** Ends the renderer and the layout worker. */
   kill(): void {
     this.layout.kill();
+    this.fast.kill();
     this.renderer.kill();
     if (window.__casegraphChart) delete window.__casegraphChart;
     this.listeners.clear();
@@ -196,6 +209,7 @@ export class ChartController {
     const layout = this.layout;
     const renderer = this.renderer;
     const container = this.container;
+    const fast = this.fast;
     window.__casegraphChart = {
       get order() {
         return graph.order;
@@ -225,6 +239,9 @@ export class ChartController {
       },
       get edgesHiddenWhileMoving() {
         return renderer.getSetting('hideEdgesOnMove');
+      },
+      get fastDrawing() {
+        return fast.active;
       },
       nodePosition(id: string) {
         if (!graph.hasNode(id)) return null;
@@ -265,6 +282,8 @@ export class ChartController {
     // Past tens of thousands of edges, drawing them during a pan or zoom costs more than it shows
     // (without a graphics card, each frame of 50,000 edges takes seconds); they return when the view stops.
     if (this.graph.size > EDGES_SHOWN_WHILE_MOVING) this.renderer.setSetting('hideEdgesOnMove', true);
+    this.fast.setEnabled(this.graph.order > FAST_DRAWING_NODES || this.graph.size > FAST_DRAWING_EDGES);
+    this.fast.invalidateEdges();
   }
 
   /** Selects a node (or nothing) and shows it in the side panel. */
@@ -315,6 +334,7 @@ export class ChartController {
     else this.hiddenTypes.add(type);
     const keys = this.graph.filterEdges((_edge, attributes) => attributes.relation === type);
     this.renderer.setEdgesState(keys, { isHidden: !visible });
+    this.fast.invalidateEdges();
     this.update();
   }
 
@@ -374,6 +394,7 @@ export class ChartController {
     this.renderer.setNodesState(presentNodes, { isHighlighted: true });
     this.renderer.setEdgesState(presentEdges, { isHighlighted: true });
     this.highlighted = { nodes: presentNodes, edges: presentEdges };
+    this.fast.invalidateEdges();
   }
 
   /** Sizes nodes by a centrality measure of the chart as it stands. */
