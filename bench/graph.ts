@@ -3,7 +3,7 @@
 // and shortest paths between nodes 3 to 5 hops apart, through the core use cases.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createContext, defaultConfig, expandNode, findPaths, graphNeighbourhood, LOCAL_OPERATOR, registerSource, type Ctx } from '@casegraph/core';
+import { createContext, createDb, defaultConfig, expandNode, findPaths, graphNeighbourhood, LOCAL_OPERATOR, registerSource, type Ctx, type Store } from '@casegraph/core';
 import { describeMachine, printTable } from './machine.js';
 import { freshPostgres } from './postgres.js';
 
@@ -78,56 +78,108 @@ function plantedChains(nodes: number): { sql: string; pairs: Array<{ from: strin
   return { sql: `insert into statements (id, entity_id, schema, property, prop_type, value, normalized, source_id, origin, first_seen, last_seen) values ${values.join(',\n')}`, pairs };
 }
 
-/** `npm run bench -- graph [--edges N]`: needs DATABASE_URL (PostgreSQL); default 10,000,000 edges. */
+/** Writes the graph with the statement indexes (all but the primary key, which the search index refers to) dropped, then builds them again and analyzes; answers the planted pairs. */
+async function generate(client: pg.Client, edges: number, nodes: number): Promise<Array<{ from: string; to: string; planted: number }>> {
+  await client.query(`set maintenance_work_mem = '512MB'`);
+  await client.query('set synchronous_commit = off');
+  const { rows: indexes } = await client.query<{ name: string; definition: string }>(
+    `select indexname as name, indexdef as definition from pg_indexes where schemaname = current_schema() and tablename = 'statements' and indexname <> 'statements_pkey'`,
+  );
+  for (const index of indexes) await client.query(`drop index ${index.name}`);
+  for (const step of generation(edges, nodes)) {
+    const t = await timed(() => client.query(step.sql));
+    process.stdout.write(`  ${step.label}: ${(t.ms / 1000).toFixed(1)} s\n`);
+  }
+  const chains = plantedChains(nodes);
+  await client.query(chains.sql);
+  const built = await timed(async () => {
+    for (const index of indexes) await client.query(index.definition);
+  });
+  process.stdout.write(`  indexes (${indexes.map((index) => index.name).join(', ')}): ${(built.ms / 1000).toFixed(1)} s\n`);
+  await client.query('analyze');
+  return chains.pairs;
+}
+
+/**
+ * A database kept between runs: with reuse, one a finished earlier run of this size left (its
+ * migrations brought up to date); otherwise a new one, made empty and migrated.
+ */
+async function keptPostgres(url: string, name: string, reuse: boolean): Promise<{ store: Store; cleanup: () => Promise<void>; name: string; reused: boolean }> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  let exists: boolean;
+  try {
+    exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
+    if (exists && !reuse) await admin.query(`drop database ${name}`);
+    if (!exists || !reuse) await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  const store = await createDb({ databaseUrl: target.toString() });
+  let reused = false;
+  if (exists && reuse) {
+    const marker = await store.db.selectFrom('store_info').select('value').where('key', '=', 'bench.graph.edges').executeTakeFirst();
+    if (marker === undefined) {
+      await store.close();
+      throw new Error(`database ${name} holds no finished graph: run again with --keep instead of --reuse`);
+    }
+    reused = true;
+    process.stdout.write(`  reusing database ${name}\n`);
+  }
+  return { store, cleanup: async () => undefined, name, reused };
+}
+
+/** `npm run bench -- graph [--edges N] [--keep | --reuse] [--chart-only]`: needs DATABASE_URL (PostgreSQL); default 10,000,000 edges. --keep leaves the generated database in place, --reuse runs on one kept earlier (generating it if absent). The link chart's frame rate in Chromium follows (1,000 / 5,000 and 10,000 / 50,000 nodes / edges); --chart-only measures only that, with no database. */
 export async function run(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { edges: { type: 'string', default: '10000000' } } });
+  const { values } = parseArgs({ args, options: { edges: { type: 'string', default: '10000000' }, keep: { type: 'boolean', default: false }, reuse: { type: 'boolean', default: false }, 'chart-only': { type: 'boolean', default: false } } });
+  // Loaded only when used: it brings a browser driver and the web build.
+  const chartFrameRates = async (): Promise<void> => (await import('./graph/link-chart.js')).printLinkChartFrameRates();
+  if (values['chart-only']) {
+    await chartFrameRates();
+    process.stdout.write(`\n${describeMachine()}\n`);
+    return;
+  }
   const edges = Number(values.edges);
   if (!Number.isInteger(edges) || edges < 10_000) throw new Error('--edges must be a whole number of at least 10,000');
   const url = process.env.DATABASE_URL;
   if (url === undefined || url === '') {
-    process.stdout.write('bench graph: skipped, it needs PostgreSQL: set DATABASE_URL (the embedded store is not meant for graphs of millions of edges)\n');
+    process.stdout.write('bench graph: link-graph latency skipped, it needs PostgreSQL: set DATABASE_URL (the embedded store is not meant for graphs of millions of edges)\n');
+    await chartFrameRates();
+    process.stdout.write(`\n${describeMachine()}\n`);
     return;
   }
   const nodes = Math.max(1000, Math.floor(edges / 4));
-  const { store, cleanup } = await freshPostgres(url, 'graph');
+  // --keep and --reuse work on a database named by the graph's size, left in place after the run.
+  const kept = values.keep || values.reuse;
+  const { store, cleanup, name, reused } = kept ? await keptPostgres(url, `casegraph_bench_graph_${edges}`, values.reuse) : { ...(await freshPostgres(url, 'graph')), name: `casegraph_bench_graph_${process.pid}`, reused: false };
   const figures: Array<Array<string | number>> = [];
   try {
     const operator = createContext({ db: store.db, actor: LOCAL_OPERATOR, config: defaultConfig() });
-    await registerSource(operator, { id: 'bench', name: 'Synthetic graph', legalBasis: 'Benchmark', purposes: ['administration'] });
     // Bulk load as the database's owner, with the statement indexes (but the primary key, which the search index refers to) built after the rows are in.
     const target = new URL(url);
-    // The database freshPostgres made for this run.
-    target.pathname = `/casegraph_bench_graph_${process.pid}`;
+    target.pathname = `/${name}`;
     const client = new pg.Client({ connectionString: target.toString() });
     await client.connect();
     let generated: { ms: number; value: Array<{ from: string; to: string; planted: number }> };
     let rows: number;
     try {
-    generated = await timed(async () => {
-      await client.query(`set maintenance_work_mem = '512MB'`);
-      await client.query('set synchronous_commit = off');
-      await client.query('drop index statements_entity, statements_source_origin, statements_value, statements_retention');
-      for (const step of generation(edges, nodes)) {
-        const t = await timed(() => client.query(step.sql));
-        process.stdout.write(`  ${step.label}: ${(t.ms / 1000).toFixed(1)} s\n`);
+      if (reused) generated = { ms: 0, value: plantedChains(nodes).pairs };
+      else {
+        await registerSource(operator, { id: 'bench', name: 'Synthetic graph', legalBasis: 'Benchmark', purposes: ['administration'] });
+        generated = await timed(() => generate(client, edges, nodes));
+        await client.query(`insert into store_info (key, value) values ('bench.graph.edges', $1)`, [String(edges)]);
       }
-      const chains = plantedChains(nodes);
-      await client.query(chains.sql);
-      const indexes = await timed(async () => {
-        await client.query('create index statements_entity on statements (entity_id)');
-        await client.query('create index statements_source_origin on statements (source_id, origin)');
-        await client.query('create index statements_value on statements (prop_type, normalized) where normalized is not null');
-        await client.query('create index statements_retention on statements (retention_until) where retention_until is not null');
-      });
-      process.stdout.write(`  indexes: ${(indexes.ms / 1000).toFixed(1)} s\n`);
-      await client.query('analyze');
-      return chains.pairs;
-    });
-    rows = Number((await client.query<{ n: string }>('select count(*) as n from statements')).rows[0]?.n ?? 0);
+      rows = Number((await client.query<{ n: string }>('select count(*) as n from statements')).rows[0]?.n ?? 0);
     } finally {
       await client.end();
     }
-    figures.push(['generation (rows, indexes, analyze)', `${(generated.ms / 1000).toFixed(1)} s`, `${rows.toLocaleString('en')} statements, ${nodes.toLocaleString('en')} nodes`]);
+    figures.push([
+      'generation (rows, indexes, analyze)',
+      reused ? 'reused' : `${(generated.ms / 1000).toFixed(1)} s`,
+      `${rows.toLocaleString('en')} statements, ${nodes.toLocaleString('en')} nodes${kept ? `; database ${name} kept` : ''}`,
+    ]);
 
     const ctx: Ctx = { ...operator, purpose: { caseId: null, code: 'administration', justification: 'graph benchmark' } };
     const hubExpand: number[] = [];
@@ -167,9 +219,10 @@ export async function run(args: string[]): Promise<void> {
     line('shortest paths, 3 to 5 hops apart (limit 5)', pathTimes, `${pathTimes.length} of ${generated.value.length} pairs; hops found: ${[...hopCounts].map(([h, n]) => `${h}×${n}`).join(', ')}; ${cappedSearches} hit the frontier cap`);
   } finally {
     await store.close();
-    await cleanup();
+    if (!kept) await cleanup();
   }
   process.stdout.write(`\nLink graph on PostgreSQL, ${edges.toLocaleString('en')} edges\n`);
   printTable(['figure', 'value', 'notes'], figures);
+  await chartFrameRates();
   process.stdout.write(`\n${describeMachine()}\n`);
 }

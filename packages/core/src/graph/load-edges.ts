@@ -35,7 +35,8 @@ export interface EdgeQuery {
  * categories), and the other end must be a node the caller may see: a record of its cluster with
  * at least one visible statement, not one of a person who may be under 18 (unless unlocked).
  */
-function visibleEdgesSql(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, query: EdgeQuery): RawBuilder<EdgeRow> {
+function visibleEdgesSql(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, query: EdgeQuery, page?: { limit: number; offset: number; ordered: boolean }): RawBuilder<EdgeRow> {
+  const ordered = page?.ordered === true;
   const members = sql.val([...query.members]);
   const refs = () =>
     tx.db
@@ -75,24 +76,29 @@ function visibleEdgesSql(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, quer
     .where(sql<boolean>`statements.normalized = any(${members}::text[])`)
     .where('statements.schema', 'in', edgeSchemata)
     .select([sql<string>`statements.entity_id`.as('edge'), 'statements.schema', 'statements.property', sql<string>`statements.normalized`.as('self')]);
+  // Each relationship entity's other end, looked up by its id and property: one index probe per
+  // entity, whatever the number of records asked about (a join over all of them turns into a scan).
   const ends = refs()
     .where('statements.schema', 'in', edgeSchemata)
-    .where(sql<boolean>`statements.entity_id in (select edge from edge_refs)`)
-    .select(['statements.entity_id', 'statements.property', 'statements.normalized']);
+    .where(sql<boolean>`statements.entity_id = r.edge`)
+    .where(sql<boolean>`statements.property = spec.other_prop`)
+    .select(['statements.normalized']);
   const spec = sql.join(
     [...EDGE_SPECS.values()].flatMap((s) => [
       sql`(${sql.lit(s.schema)}, ${sql.lit(s.source)}, ${sql.lit(s.target)}, ${sql.lit('out')}, ${sql.lit(s.directed)})`,
       sql`(${sql.lit(s.schema)}, ${sql.lit(s.target)}, ${sql.lit(s.source)}, ${sql.lit('in')}, ${sql.lit(s.directed)})`,
     ]),
   );
-  const conditions: Array<RawBuilder<unknown>> = [];
+  const conditions: Array<RawBuilder<unknown>> = [sql`true`];
   if (query.direction !== 'both') conditions.push(sql`(i.dir = ${query.direction} or not i.directed)`);
   if (query.types !== undefined) conditions.push(sql`i.type = any(${sql.val([...query.types])}::text[])`);
-  conditions.push(sql`(i.other like 'value:%' or exists (select 1 from (select i.other as id union select c2.entity_id from entity_clusters c1 join entity_clusters c2 on c2.cluster_id = c1.cluster_id where c1.entity_id = i.other) m where ${visibleRecord(tx, unlocked, sql.ref('m.id'))}))`);
+  const visibleOther = sql`(c.other like 'value:%' or exists (select 1 from (select c.other as id union select c2.entity_id from entity_clusters c1 join entity_clusters c2 on c2.cluster_id = c1.cluster_id where c1.entity_id = c.other) m where ${visibleRecord(tx, unlocked, sql.ref('m.id'))}))`;
   const valueArms = valueEdgeArms(tx, unlocked, query.members).map((arm) => sql`union ${arm}`);
+  // The incident rows are cheap (index scans); whether the other end is a node the caller sees is
+  // not (a probe per row). The rows are fenced (offset 0) so that check runs after the sort, on
+  // rows as they are taken: a page of 50 checks 50-odd ends, not every edge of a busy node.
   return sql<EdgeRow>`(
     with edge_refs as (${edgeRefs}),
-    ends as (${ends}),
     spec (schema, ref_prop, other_prop, dir, directed) as (values ${spec}),
     incident as (
       ${held}
@@ -102,11 +108,30 @@ function visibleEdgesSql(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, quer
       select r.edge, r.self, e.normalized as other, r.schema as type, spec.dir, spec.directed
       from edge_refs r
       join spec on spec.schema = r.schema and spec.ref_prop = r.property
-      join ends e on e.entity_id = r.edge and e.property = spec.other_prop
+      cross join lateral (${ends}) e
       ${sql.join(valueArms, sql` `)}
     )
-    select i.edge, i.self, i.other, i.type, i.dir, i.directed from incident i where ${sql.join(conditions, sql` and `)}
+    select c.*
+    from (select i.edge, i.self, i.other, i.type, i.dir, i.directed${ordered ? sql.raw(`, ${SORT_KEYS.map((column, k) => `i.${column} ${C} as k${k}`).join(', ')}`) : sql``}
+          from incident i where ${sql.join(conditions, sql` and `)} ${ordered ? sql`order by ${sortKeys('i', true)}` : sql``} offset 0) c
+    where ${visibleOther}
+    ${ordered ? sql`order by ${sortKeys('c')}` : sql``}
+    ${page === undefined ? sql`` : sql`limit ${page.limit} offset ${page.offset}`}
   )`;
+}
+
+const C = 'collate "C"';
+/**
+ * The stable order of edge rows when paging: by type, then other end, edge and own end, bytewise.
+ * Ordered rows carry these keys as columns k0..k3 (the ids themselves keep their collation, which
+ * the indexes the checks probe are built in), so the order by over them is the one the fenced
+ * rows were sorted in and the planner keeps it rather than sorting every row again.
+ */
+const SORT_KEYS = ['type', 'other', 'edge', 'self'] as const;
+
+/** The sort keys of ordered rows, as columns k0..k3 of this alias, or the expressions that make them. */
+function sortKeys(alias: string, expressions = false): RawBuilder<unknown> {
+  return sql.raw(SORT_KEYS.map((column, k) => (expressions ? `${alias}.${column} ${C}` : `${alias}.k${k}`)).join(', '));
 }
 
 /** SQL: the record has a statement the caller may see, and is not one of a person who may be under 18 (unless unlocked). */
@@ -141,8 +166,9 @@ function minorCutoff(now: Date): string {
  */
 export async function loadEdgeRows(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, query: EdgeQuery & { limit: number; offset?: number; ordered?: boolean }): Promise<EdgeRow[]> {
   if (query.members.length === 0) return [];
-  const order = query.ordered === false ? sql`` : sql`order by vi.type collate "C", vi.other collate "C", vi.edge collate "C", vi.self collate "C"`;
-  const result = await sql<EdgeRow>`select vi.* from ${visibleEdgesSql(tx, unlocked, query)} vi ${order} limit ${query.limit} offset ${query.offset ?? 0}`.execute(tx.db);
+  const ordered = query.ordered !== false;
+  const edges = visibleEdgesSql(tx, unlocked, query, { limit: query.limit, offset: query.offset ?? 0, ordered });
+  const result = await sql<EdgeRow>`select vi.edge, vi.self, vi.other, vi.type, vi.dir, vi.directed from ${edges} vi ${ordered ? sql`order by ${sortKeys('vi')}` : sql``}`.execute(tx.db);
   return result.rows;
 }
 

@@ -8,6 +8,7 @@ import * as resolution from './migrations/0005-resolution.js';
 import * as resolutionModels from './migrations/0006-resolution-models.js';
 import * as caseWork from './migrations/0007-case-work.js';
 import * as graphValues from './migrations/0008-graph-values.js';
+import * as graphIndexes from './migrations/0009-graph-indexes.js';
 
 /** Every migration, in order. Names are numbered so both dialects apply them alike. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_resolution_models': resolutionModels,
   '0007_case_work': caseWork,
   '0008_graph_values': graphValues,
+  '0009_graph_indexes': graphIndexes,
 };
 
 /** The role the application runs as: no superuser, no DDL, no rewriting of the audit log. */
