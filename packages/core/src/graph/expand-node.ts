@@ -25,7 +25,7 @@ export interface ExpandInput {
 /** A node's edges, one page of them, and how many more there are by type. */
 export interface Expansion extends Subgraph {
   node: GraphNode;
-  /** Edges the node has for the caller, with this direction and these types. */
+  /** Edges the node has for the caller, with this direction and these types (at least this many when `more.capped`). */
   total: number;
   /** Distinct records at the other ends of those edges; nodesNotShown counts those not on this page. */
   neighbours: number;
@@ -70,7 +70,7 @@ export async function expandNode(ctx: Ctx, input: ExpandInput): Promise<Expansio
       edges,
       total: counts.total,
       neighbours: counts.neighbours,
-      more: { ...more, nodesNotShown: Math.max(0, counts.neighbours - shownNeighbours) },
+      more: { ...more, nodesNotShown: Math.max(0, counts.neighbours - shownNeighbours), ...(counts.capped ? { capped: true } : {}) },
     };
     const audited = auditedSubjects([...nodes.keys()]);
     return { value: expansion, objectIds: [id], subjectIds: audited.subjectIds, detail: { direction, types: types ?? null, limit, offset, edges: edges.length, total: counts.total, subjectsLeftOut: audited.subjectsLeftOut } };

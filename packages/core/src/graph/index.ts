@@ -1,6 +1,6 @@
 export type { GraphEdge, GraphNode, NotShown, Subgraph } from './types.js';
 export { EDGE_SCHEMATA, EDGE_SPECS, type EdgeSpec } from './edge-model.js';
-export type { Direction } from './load-edges.js';
+export { COUNT_CAP, type Direction } from './load-edges.js';
 export { expandNode, MAX_EXPAND, type ExpandInput, type Expansion } from './expand-node.js';
 export { findPaths, FRONTIER_CAP, MAX_HOPS, MAX_PATHS, type GraphPath, type PathsInput, type PathsResult } from './find-paths.js';
 export { graphNeighbourhood, loadNeighbourhood, NEIGHBOURHOOD_LIMITS, type NeighbourhoodInput } from './neighbourhood.js';

@@ -172,12 +172,19 @@ export async function loadEdgeRows(tx: Ctx, unlocked: ReadonlySet<SensitiveCateg
   return result.rows;
 }
 
-/** How many edges of each type exist for the caller around these records, and how many distinct records they reach. */
-export async function countEdges(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, query: EdgeQuery): Promise<{ byType: Map<string, number>; total: number; neighbours: number }> {
-  if (query.members.length === 0) return { byType: new Map(), total: 0, neighbours: 0 };
+/** Edges counted exactly around one node or frontier; past this the counts are lower bounds, marked capped. */
+export const COUNT_CAP = 10_000;
+
+/**
+ * How many edges of each type exist for the caller around these records, and how many distinct
+ * records they reach: exact up to COUNT_CAP edges, lower bounds past it (`capped`), so a very
+ * busy node is not re-checked edge by edge only to be counted.
+ */
+export async function countEdges(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, query: EdgeQuery): Promise<{ byType: Map<string, number>; total: number; neighbours: number; capped: boolean }> {
+  if (query.members.length === 0) return { byType: new Map(), total: 0, neighbours: 0, capped: false };
   const result = await sql<{ type: string | null; edges: number; neighbours: number }>`
     select vi.type, count(*)::int as edges, count(distinct vi.other)::int as neighbours
-    from ${visibleEdgesSql(tx, unlocked, query)} vi group by rollup (vi.type)`.execute(tx.db);
+    from (select * from ${visibleEdgesSql(tx, unlocked, query)} taken limit ${COUNT_CAP + 1}) vi group by rollup (vi.type)`.execute(tx.db);
   const byType = new Map<string, number>();
   let total = 0;
   let neighbours = 0;
@@ -187,7 +194,7 @@ export async function countEdges(tx: Ctx, unlocked: ReadonlySet<SensitiveCategor
       neighbours = row.neighbours;
     } else byType.set(row.type, row.edges);
   }
-  return { byType, total, neighbours };
+  return { byType, total, neighbours, capped: total > COUNT_CAP };
 }
 
 /** The visible values of relationship entities (dates, amounts, roles), by entity and property; entity-valued ones are left out, they are the edge's ends. */

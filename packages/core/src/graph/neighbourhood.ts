@@ -60,6 +60,7 @@ export async function loadNeighbourhood(tx: Ctx, input: NeighbourhoodInput): Pro
   const kept: EdgeRow[] = [];
   const seenEdges = new Set<string>();
   const byType: Record<string, number> = {};
+  let capped = false;
   const notShown = (type: string, n: number) => {
     if (n > 0) byType[type] = (byType[type] ?? 0) + n;
   };
@@ -69,6 +70,7 @@ export async function loadNeighbourhood(tx: Ctx, input: NeighbourhoodInput): Pro
     if (rows.length > ROWS_PER_HOP && !last) {
       // Past what one hop reads: the rest are counted, not read.
       const counts = await countEdges(tx, unlocked, { members, direction: 'both', types });
+      if (counts.capped) capped = true;
       const read = new Map<string, number>();
       for (const row of rows.slice(0, ROWS_PER_HOP)) read.set(row.type, (read.get(row.type) ?? 0) + 1);
       for (const [type, count] of counts.byType) notShown(type, count - (read.get(type) ?? 0));
@@ -104,7 +106,7 @@ export async function loadNeighbourhood(tx: Ctx, input: NeighbourhoodInput): Pro
   }
   const edges = await buildEdges(tx, unlocked, kept.filter((row) => endsOf(row, described.byRecord) !== null), described.byRecord);
   const more = Object.values(byType).reduce((sum, n) => sum + n, 0);
-  return { nodes: [...nodes.values()], edges, more: { notShown: more, byType } };
+  return { nodes: [...nodes.values()], edges, more: { notShown: more, byType, ...(capped ? { capped: true } : {}) } };
 }
 
 /** The edges around a frontier of canonical ids (every record of each cluster), as found, read once past the per-hop cap to know it was passed. */

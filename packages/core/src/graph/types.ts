@@ -26,6 +26,8 @@ export interface NotShown {
   /** Edges that exist for the caller but were not shown. */
   notShown: number;
   byType: Record<string, number>;
+  /** True when a very busy node made the counts lower bounds: at least this many are not shown. */
+  capped?: boolean;
 }
 
 /** A part of the graph: nodes, the edges between them, and what was left out. */

@@ -316,7 +316,7 @@ export class ChartController {
       this.graph.mergeNodeAttributes(id, { expanded: true, notShown: result.data.more.notShown, nextOffset: node.nextOffset + EXPAND_PAGE });
     }
     this.afterMerge(added.nodes > 0);
-    const more = result.data.more.notShown > 0 ? ` ${result.data.more.notShown.toLocaleString('en')} more not shown.` : '';
+    const more = result.data.more.notShown > 0 ? ` ${result.data.more.notShown.toLocaleString('en')}${result.data.more.capped ? '+' : ''} more not shown.` : '';
     const what = added.nodes === 0 && added.edges === 0 ? `${node.label} has no connections you may see that are not on the chart already.` : `Added ${plural(added.nodes, 'entity', 'entities')} and ${plural(added.edges, 'connection', 'connections')} around ${node.label}.`;
     this.update({ contentChanged: true, status: { kind: 'info', message: `${what}${more}` } });
   }

@@ -27,6 +27,8 @@ export interface GraphEdge {
 export interface NotShown {
   notShown: number;
   byType: Record<string, number>;
+  /** Around a very busy node the server stops counting: the numbers are then lower bounds. */
+  capped: boolean;
 }
 
 /** A page of an entity's connections. */
@@ -139,10 +141,10 @@ function readAll<T>(values: unknown, read: (value: unknown) => T | undefined): T
 }
 
 function readNotShown(value: unknown): NotShown {
-  if (!isRecord(value)) return { notShown: 0, byType: {} };
+  if (!isRecord(value)) return { notShown: 0, byType: {}, capped: false };
   const byType: Record<string, number> = {};
   if (isRecord(value.byType)) for (const [type, count] of Object.entries(value.byType)) if (typeof count === 'number') byType[type] = count;
-  return { notShown: typeof value.notShown === 'number' ? value.notShown : 0, byType };
+  return { notShown: typeof value.notShown === 'number' ? value.notShown : 0, byType, capped: value.capped === true };
 }
 
 function checkExpansion(body: unknown): Expansion | undefined {

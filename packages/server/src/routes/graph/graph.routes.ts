@@ -30,7 +30,13 @@ const edge = {
 const more = {
   type: 'object',
   required: ['notShown', 'byType'],
-  properties: { notShown: { type: 'integer' }, byType: { type: 'object', additionalProperties: { type: 'integer' } }, nodesNotShown: { type: 'integer' } },
+  properties: {
+    notShown: { type: 'integer' },
+    byType: { type: 'object', additionalProperties: { type: 'integer' } },
+    nodesNotShown: { type: 'integer' },
+    // Around a very busy node the counts stop at a cap: they are then lower bounds ("10,000+ more").
+    capped: { type: 'boolean' },
+  },
 } as const;
 const subgraph = {
   type: 'object',
