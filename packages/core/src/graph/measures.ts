@@ -7,6 +7,7 @@ import { runWithPurpose } from '../context/purpose.js';
 import { auditedSubjects } from './limits.js';
 import { checkNeighbourhood, loadNeighbourhood, type NeighbourhoodInput } from './neighbourhood.js';
 import type { Subgraph } from './types.js';
+import { seededRandom } from '../seeded-random.js';
 
 // These packages are CommonJS modules that export one function: under Node's ESM loader the
 // default import is that function, while their type declarations describe an ES default export.
@@ -82,17 +83,6 @@ function round(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
 
-/** A small seeded generator (mulberry32), so communities come out the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The neighbourhood of some entities with each node's centrality and community.

@@ -3,6 +3,7 @@ import { clusterPairs, type PairJudgments } from './clusters.js';
 import { COMPARISONS, compareRecords, type ComparisonOutcome } from './comparisons.js';
 import { estimateParameters, termFrequencies, weighOutcomes, type EstimateOptions, type FellegiSunterParameters, type PairScore } from './fellegi-sunter.js';
 import type { ResolutionRecord } from './record.js';
+import { seededRandom } from '../../seeded-random.js';
 
 /** How resolveRecords runs; every field has a default. */
 export interface ResolveOptions {
@@ -31,17 +32,6 @@ export interface ResolutionRun {
   skippedBlocks: SkippedBlock[];
 }
 
-// mulberry32: small, fast and good enough to draw pairs; Math.random could not be replayed.
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomPairLevels(records: readonly ResolutionRecord[], count: number, seed: number): Array<Array<number | null>> {
   if (records.length < 2) return [];
