@@ -1,16 +1,15 @@
-import { useCallback } from 'react';
 import { workingContextKey } from '../last-search';
 import { Link } from '../link';
 import { Page } from '../page';
 import { casePath, caseTabs } from '../router';
 import type { CaseTab } from '../router';
-import { useResource } from '../use-resource';
 import { useWorkingContext } from '../working-context';
 import { getCase } from './cases-api';
 import type { CaseDetail } from './cases-api';
 import { EvidenceTab } from './evidence-tab';
 import { ExportTab } from './export-tab';
 import { labelOf } from './format';
+import { useRead } from './form-parts';
 import { NotesTab } from './notes-tab';
 import { OverviewTab } from './overview-tab';
 import { SubjectsTab } from './subjects-tab';
@@ -30,8 +29,7 @@ const tabLabels: Record<CaseTab, string> = {
 
 /** One case: its overview, subjects, tasks, notes, evidence, timeline and case file, a tab each. */
 export function CaseWorkspace({ id, tab }: { id: string; tab: CaseTab }) {
-  const load = useCallback((signal: AbortSignal) => getCase(id, signal), [id]);
-  const [detail, reload] = useResource(load);
+  const [detail, reload] = useRead(getCase, id);
 
   if (detail.data === undefined) {
     const missing = detail.status === 'error' && detail.error.status === 404;

@@ -91,6 +91,26 @@ function listCheck<T>(key: string, read: (item: Record<string, unknown>) => T | 
   return (body) => readList(body, key, read);
 }
 
+/** An answer such as `{ subjects: [...], hidden: 2 }`: the records under `key`, each read by `read`, and the number under `countKey`. */
+function listAndCountCheck<K extends string, C extends string, T>(key: K, countKey: C, read: (item: Record<string, unknown>) => T | undefined): Check<Record<K, T[]> & Record<C, number>> {
+  return (body) => {
+    const list = readList(body, key, read);
+    if (list === undefined || !isRecord(body)) return undefined;
+    return { [key]: list, [countKey]: int(body[countKey]) } as Record<K, T[]> & Record<C, number>;
+  };
+}
+
+/** An answer that is one record, read by `read`. */
+function recordCheck<T>(read: (item: Record<string, unknown>) => T | undefined): Check<T> {
+  return (body) => (isRecord(body) ? read(body) : undefined);
+}
+
+/** A refused request as the helpers answer it; a 401 ends the session in the app. */
+function refused(status: number, message: string): ApiResult<never> {
+  if (status === 401) sessionEnded();
+  return { ok: false, error: { kind: 'http', status, message } };
+}
+
 const nothing: Check<null> = () => null;
 
 function path(...parts: string[]): string {
@@ -174,7 +194,7 @@ export interface NewCase {
 
 /** Opens a case owned by the caller: `POST /api/cases` → 201 `{ id, title, status, ... }`. */
 export function createCase(input: NewCase): Promise<ApiResult<{ id: string; title: string }>> {
-  return callApi('/api/cases', (b) => (isRecord(b) && typeof b.id === 'string' ? { id: b.id, title: str(b.title) } : undefined), { method: 'POST', body: input });
+  return callApi('/api/cases', recordCheck((b) => (typeof b.id === 'string' ? { id: b.id, title: str(b.title) } : undefined)), { method: 'POST', body: input });
 }
 
 /** A member of a case team. */
@@ -282,24 +302,17 @@ function readSubject(item: Record<string, unknown>): CaseSubject | undefined {
 
 /** `GET /api/cases/:id/subjects` → `{ subjects, hidden }` (personal data: under the working context). */
 export function listCaseSubjects(id: string, signal?: AbortSignal): Promise<ApiResult<CaseSubjects>> {
-  return callApi(
-    path('/api/cases/', id, '/subjects'),
-    (b) => {
-      const subjects = readList(b, 'subjects', readSubject);
-      return subjects === undefined || !isRecord(b) ? undefined : { subjects, hidden: int(b.hidden) };
-    },
-    { signal, withContext: true },
-  );
+  return callApi(path('/api/cases/', id, '/subjects'), listAndCountCheck('subjects', 'hidden', readSubject), { signal, withContext: true });
 }
 
 /** `POST /api/cases/:id/subjects` `{ entityId, category, note? }` → 201, the subject and how many overlaps with other cases it made. */
 export function addCaseSubject(id: string, input: { entityId: string; category: string; note?: string }): Promise<ApiResult<{ subject: CaseSubject; overlaps: number }>> {
   return callApi(
     path('/api/cases/', id, '/subjects'),
-    (b) => {
-      const subject = isRecord(b) ? readSubject(b) : undefined;
-      return subject === undefined || !isRecord(b) ? undefined : { subject, overlaps: int(b.overlaps) };
-    },
+    recordCheck((b) => {
+      const subject = readSubject(b);
+      return subject === undefined ? undefined : { subject, overlaps: int(b.overlaps) };
+    }),
     { method: 'POST', body: input, withContext: true },
   );
 }
@@ -364,12 +377,12 @@ export function listTasks(id: string, signal?: AbortSignal): Promise<ApiResult<C
 
 /** `POST /api/cases/:id/tasks` `{ title, description?, assignee?, dueDate? }` → 201 the task. */
 export function createTask(id: string, input: { title: string; description?: string; assignee?: string; dueDate?: string }): Promise<ApiResult<CaseTask>> {
-  return callApi(path('/api/cases/', id, '/tasks'), (b) => (isRecord(b) ? readTask(b) : undefined), { method: 'POST', body: input });
+  return callApi(path('/api/cases/', id, '/tasks'), recordCheck(readTask), { method: 'POST', body: input });
 }
 
 /** `PATCH /api/cases/:id/tasks/:taskId` with the fields that change → 200 the task. */
 export function updateTask(id: string, taskId: string, change: { status?: string; assignee?: string | null; dueDate?: string | null; title?: string }): Promise<ApiResult<CaseTask>> {
-  return callApi(path('/api/cases/', id, '/tasks/', taskId), (b) => (isRecord(b) ? readTask(b) : undefined), { method: 'PATCH', body: change });
+  return callApi(path('/api/cases/', id, '/tasks/', taskId), recordCheck(readTask), { method: 'PATCH', body: change });
 }
 
 /** Open tasks past their due day across the caller's cases: `GET /api/tasks/overdue?mine=` → `{ tasks }`. */
@@ -400,7 +413,7 @@ export function listCaseNotes(id: string, signal?: AbortSignal): Promise<ApiResu
 
 /** `POST /api/cases/:id/notes` `{ body }` → 201 the note (its entity links must point at records the caller may see). */
 export function addCaseNote(id: string, body: string): Promise<ApiResult<CaseNote>> {
-  return callApi(path('/api/cases/', id, '/notes'), (b) => (isRecord(b) ? readNote(b) : undefined), { method: 'POST', body: { body }, withContext: true });
+  return callApi(path('/api/cases/', id, '/notes'), recordCheck(readNote), { method: 'POST', body: { body }, withContext: true });
 }
 
 // Linked cases ------------------------------------------------------------------------------
@@ -411,14 +424,11 @@ export interface CaseLinks {
   hidden: number;
 }
 
-const checkLinks: Check<CaseLinks> = (b) => {
-  const links = readList(b, 'links', (l) =>
-    typeof l.caseId === 'string' && typeof l.relation === 'string'
-      ? { caseId: l.caseId, title: str(l.title), status: str(l.status), relation: l.relation, direction: str(l.direction), note: str(l.note) }
-      : undefined,
-  );
-  return links === undefined || !isRecord(b) ? undefined : { links, hidden: int(b.hidden) };
-};
+const checkLinks: Check<CaseLinks> = listAndCountCheck('links', 'hidden', (l) =>
+  typeof l.caseId === 'string' && typeof l.relation === 'string'
+    ? { caseId: l.caseId, title: str(l.title), status: str(l.status), relation: l.relation, direction: str(l.direction), note: str(l.note) }
+    : undefined,
+);
 
 /** `GET /api/cases/:id/links` → `{ links, hidden }`. */
 export function listCaseLinks(id: string, signal?: AbortSignal): Promise<ApiResult<CaseLinks>> {
@@ -553,14 +563,7 @@ function readNotification(n: Record<string, unknown>): Notification | undefined 
 
 /** `GET /api/notifications` → `{ notifications, unread }`. */
 export function listNotifications(signal?: AbortSignal): Promise<ApiResult<Notifications>> {
-  return callApi(
-    '/api/notifications',
-    (b) => {
-      const notifications = readList(b, 'notifications', readNotification);
-      return notifications === undefined || !isRecord(b) ? undefined : { notifications, unread: int(b.unread) };
-    },
-    { signal },
-  );
+  return callApi('/api/notifications', listAndCountCheck('notifications', 'unread', readNotification), { signal });
 }
 
 /** `POST /api/notifications/:id/read` → 204. */
@@ -628,7 +631,7 @@ function readEvidence(item: Record<string, unknown>): EvidenceFile | undefined {
 }
 
 const checkEvidenceDetail: Check<EvidenceDetail> = (b) => {
-  const base = isRecord(b) ? readEvidence(b) : undefined;
+  const base = recordCheck(readEvidence)(b);
   const custody = readList(b, 'custody', (c) => {
     const actor = personName(c.actor);
     return typeof c.event === 'string' && actor !== undefined ? { event: c.event, actor, at: str(c.at), detail: str(c.detail) } : undefined;
@@ -708,8 +711,7 @@ export function uploadEvidence(
         body = undefined;
       }
       if (request.status !== 201) {
-        if (request.status === 401) sessionEnded();
-        resolve({ ok: false, error: { kind: 'http', status: request.status, message: uploadRefusal(request.status, errorMessage(body)) } });
+        resolve(refused(request.status, uploadRefusal(request.status, errorMessage(body))));
         return;
       }
       if (!isRecord(body) || typeof body.id !== 'string' || typeof body.sha256 !== 'string' || typeof body.size !== 'number' || typeof body.fileName !== 'string') {
@@ -834,11 +836,7 @@ async function fetchFile(url: string, init: { method: 'GET' | 'POST'; body?: unk
   } catch {
     return { ok: false, error: { kind: 'network', message: 'The casegraph server could not be reached.' } };
   }
-  if (!response.ok) {
-    if (response.status === 401) sessionEnded();
-    const detail = errorMessage(await readJson(response));
-    return { ok: false, error: { kind: 'http', status: response.status, message: detail ?? `The server answered ${response.status}.` } };
-  }
+  if (!response.ok) return refused(response.status, errorMessage(await readJson(response)) ?? `The server answered ${response.status}.`);
   const contentType = response.headers.get('content-type') ?? fallbackType;
   const fileName = fileNameOf(response.headers.get('content-disposition'), fallbackName);
   return { ok: true, data: { fileName, contentType, blob: await response.blob(), sha256: response.headers.get('x-content-sha256') } };

@@ -1,35 +1,27 @@
-import { useCallback, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import type { FormEvent } from 'react';
-import { useResource } from '../use-resource';
 import { annotateEvidence, downloadEvidence, getEvidence, listEvidence, saveFile, transferEvidence, uploadEvidence } from './cases-api';
 import type { EvidenceFile, StoredEvidence } from './cases-api';
 import { formatBytes, labelOf, shortDateTime } from './format';
+import { Field, FieldError, Loaded, Panel, SubmitButton, TextField, useAction, useRead } from './form-parts';
 
 /** Evidence files: uploaded with their progress, fingerprinted by SHA-256, with custody trail and annotations. */
 export function EvidenceTab({ caseId }: { caseId: string }) {
-  const load = useCallback((signal: AbortSignal) => listEvidence(caseId, signal), [caseId]);
-  const [files, reload] = useResource(load);
+  const [files, reload] = useRead(listEvidence, caseId);
   return (
     <div className="case-stack">
       <Upload caseId={caseId} onStored={reload} />
-      <section className="panel" aria-labelledby="evidence-title">
-        <h2 id="evidence-title">Evidence files</h2>
-        {files.status === 'error' ? (
-          <p className="notice notice--error" role="alert">
-            The evidence list could not be loaded. {files.error.message}
-          </p>
-        ) : files.data === undefined ? (
-          <p role="status">Loading evidence…</p>
-        ) : files.data.length === 0 ? (
-          <p>No evidence file yet.</p>
-        ) : (
-          <ul className="evidence-list" role="list">
-            {files.data.map((file) => (
-              <EvidenceRow key={file.id} file={file} />
-            ))}
-          </ul>
-        )}
-      </section>
+      <Panel titleId="evidence-title" title="Evidence files">
+        <Loaded resource={files} failure="The evidence list could not be loaded." loading="Loading evidence…" empty={<p>No evidence file yet.</p>}>
+          {(data) => (
+            <ul className="evidence-list" role="list">
+              {data.map((file) => (
+                <EvidenceRow key={file.id} file={file} />
+              ))}
+            </ul>
+          )}
+        </Loaded>
+      </Panel>
     </div>
   );
 }
@@ -64,22 +56,16 @@ function Upload({ caseId, onStored }: { caseId: string; onStored: () => void }) 
     <form className="panel upload" aria-labelledby="upload-title" noValidate onSubmit={(e) => void submit(e)}>
       <h2 id="upload-title">Upload evidence</h2>
       <div className="upload__fields">
-        <div className="field">
-          <label htmlFor="evidence-file">File</label>
+        <Field id="evidence-file" label="File">
           <input ref={input} id="evidence-file" type="file" disabled={sending} onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-        </div>
-        <div className="field">
-          <label htmlFor="evidence-description">
-            Description<span className="field__optional"> (optional)</span>
-          </label>
-          <input id="evidence-description" type="text" autoComplete="off" value={description} disabled={sending} onChange={(e) => setDescription(e.target.value)} />
-        </div>
+        </Field>
+        <TextField id="evidence-description" label="Description" optional disabled={sending} value={description} onChange={setDescription} />
       </div>
       <p className="field__hint">The file is fingerprinted with SHA-256 on arrival and never changes afterwards; every read is a custody event.</p>
       <div>
-        <button type="submit" className="button button--primary" disabled={sending}>
-          {sending ? 'Uploading…' : 'Upload'}
-        </button>
+        <SubmitButton className="button button--primary" busy={sending} busyLabel="Uploading…">
+          Upload
+        </SubmitButton>
       </div>
       <div className="upload__status" aria-live="polite">
         {state.status === 'sending' ? (
@@ -111,20 +97,13 @@ function Upload({ caseId, onStored }: { caseId: string; onStored: () => void }) 
 
 function EvidenceRow({ file }: { file: EvidenceFile }) {
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  async function download(): Promise<void> {
-    const result = await downloadEvidence(file.id, file.fileName);
-    if (!result.ok) return setError(result.error.message);
-    setError(null);
-    saveFile(result.data);
-  }
+  const { error, run } = useAction();
 
   return (
     <li className="evidence">
       <div className="evidence__head">
         <span className="evidence__name">{file.fileName}</span>
-        <button type="button" className="button button--link" aria-label={`Download ${file.fileName}`} onClick={() => void download()}>
+        <button type="button" className="button button--link" aria-label={`Download ${file.fileName}`} onClick={() => void run(() => downloadEvidence(file.id, file.fileName), saveFile)}>
           Download
         </button>
         <span className="field__hint">
@@ -141,43 +120,42 @@ function EvidenceRow({ file }: { file: EvidenceFile }) {
       <button type="button" className="button button--small" aria-expanded={open} onClick={() => setOpen((v) => !v)}>
         {open ? 'Hide custody and annotations' : `Custody and annotations (${file.custodyCount} · ${file.annotationCount})`}
       </button>
-      {error ? (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldError error={error} />
       {open ? <EvidenceDetailView id={file.id} /> : null}
     </li>
   );
 }
 
 function EvidenceDetailView({ id }: { id: string }) {
-  const load = useCallback((signal: AbortSignal) => getEvidence(id, signal), [id]);
-  const [detail, reload] = useResource(load);
+  const [detail, reload] = useRead(getEvidence, id);
   const [note, setNote] = useState('');
   const [recipient, setRecipient] = useState('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const { error, setError, run } = useAction();
 
   async function annotate(event: FormEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
     if (!note.trim()) return setError('Write the annotation first.');
-    const result = await annotateEvidence(id, note.trim());
-    if (!result.ok) return setError(result.error.message);
-    setError(null);
-    setNote('');
-    reload();
+    await run(
+      () => annotateEvidence(id, note.trim()),
+      () => {
+        setNote('');
+        reload();
+      },
+    );
   }
 
   async function transfer(event: FormEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
     if (!recipient.trim() || !reason.trim()) return setError('Name the recipient and the reason for the transfer.');
-    const result = await transferEvidence(id, recipient.trim(), reason.trim());
-    if (!result.ok) return setError(result.error.message);
-    setError(null);
-    setRecipient('');
-    setReason('');
-    reload();
+    await run(
+      () => transferEvidence(id, recipient.trim(), reason.trim()),
+      () => {
+        setRecipient('');
+        setReason('');
+        reload();
+      },
+    );
   }
 
   if (detail.data === undefined) {
@@ -213,32 +191,15 @@ function EvidenceDetailView({ id }: { id: string }) {
         </ul>
       )}
       <form className="inline-form" aria-label="Annotate the file" onSubmit={(e) => void annotate(e)}>
-        <div className="field">
-          <label htmlFor={`annotation-${id}`}>Annotation</label>
-          <input id={`annotation-${id}`} type="text" autoComplete="off" value={note} onChange={(e) => setNote(e.target.value)} />
-        </div>
-        <button type="submit" className="button button--small">
-          Annotate
-        </button>
+        <TextField id={`annotation-${id}`} label="Annotation" value={note} onChange={setNote} />
+        <SubmitButton className="button button--small">Annotate</SubmitButton>
       </form>
       <form className="inline-form" aria-label="Transfer the file" onSubmit={(e) => void transfer(e)}>
-        <div className="field">
-          <label htmlFor={`transfer-to-${id}`}>Transfer to</label>
-          <input id={`transfer-to-${id}`} type="text" autoComplete="off" value={recipient} onChange={(e) => setRecipient(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`transfer-reason-${id}`}>Reason</label>
-          <input id={`transfer-reason-${id}`} type="text" autoComplete="off" value={reason} onChange={(e) => setReason(e.target.value)} />
-        </div>
-        <button type="submit" className="button button--small">
-          Record transfer
-        </button>
+        <TextField id={`transfer-to-${id}`} label="Transfer to" value={recipient} onChange={setRecipient} />
+        <TextField id={`transfer-reason-${id}`} label="Reason" value={reason} onChange={setReason} />
+        <SubmitButton className="button button--small">Record transfer</SubmitButton>
       </form>
-      {error ? (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldError error={error} />
     </div>
   );
 }

@@ -2,31 +2,28 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { exportCaseFile, saveFile } from './cases-api';
 import { formatBytes } from './format';
+import { FieldError, SubmitButton, TextField, useAction } from './form-parts';
 
 /** Produces the case file, PDF or HTML, for a named recipient; the disclosure is recorded. */
 export function ExportTab({ caseId }: { caseId: string }) {
   const [format, setFormat] = useState<'pdf' | 'html'>('pdf');
   const [recipient, setRecipient] = useState('');
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const { error, setError, refuse, busy, run } = useAction();
   const [done, setDone] = useState<{ text: string; sha256: string | null } | null>(null);
-  const [busy, setBusy] = useState(false);
 
   async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
-    if (!recipient.trim()) {
-      setError('Name who receives the case file: the disclosure is recorded against them.');
-      document.getElementById('export-recipient')?.focus();
-      return;
-    }
-    setBusy(true);
+    if (!recipient.trim()) return refuse('Name who receives the case file: the disclosure is recorded against them.', 'export-recipient');
     setError(null);
     setDone(null);
-    const result = await exportCaseFile(caseId, { format, recipient: recipient.trim(), ...(reason.trim() ? { reason: reason.trim() } : {}) });
-    setBusy(false);
-    if (!result.ok) return setError(result.error.message);
-    saveFile(result.data);
-    setDone({ text: `${result.data.fileName} (${formatBytes(result.data.blob.size)}) is downloading, disclosed to ${recipient.trim()}.`, sha256: result.data.sha256 });
+    await run(
+      () => exportCaseFile(caseId, { format, recipient: recipient.trim(), ...(reason.trim() ? { reason: reason.trim() } : {}) }),
+      (file) => {
+        saveFile(file);
+        setDone({ text: `${file.fileName} (${formatBytes(file.blob.size)}) is downloading, disclosed to ${recipient.trim()}.`, sha256: file.sha256 });
+      },
+    );
   }
 
   return (
@@ -45,30 +42,17 @@ export function ExportTab({ caseId }: { caseId: string }) {
           <input type="radio" name="export-format" value="html" checked={format === 'html'} onChange={() => setFormat('html')} /> HTML
         </label>
       </fieldset>
-      <div className="field">
-        <label htmlFor="export-recipient">Recipient</label>
-        <input
-          id="export-recipient"
-          type="text"
-          autoComplete="off"
-          required
-          aria-required="true"
-          aria-invalid={error && !recipient.trim() ? true : undefined}
-          value={recipient}
-          onChange={(e) => setRecipient(e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="export-reason">
-          Reason<span className="field__optional"> (optional)</span>
-        </label>
-        <input id="export-reason" type="text" autoComplete="off" value={reason} onChange={(e) => setReason(e.target.value)} />
-      </div>
-      {error ? (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <TextField
+        id="export-recipient"
+        label="Recipient"
+        required
+        aria-required="true"
+        aria-invalid={error && !recipient.trim() ? true : undefined}
+        value={recipient}
+        onChange={setRecipient}
+      />
+      <TextField id="export-reason" label="Reason" optional value={reason} onChange={setReason} />
+      <FieldError error={error} />
       {done ? (
         <p className="notice notice--ok" role="status">
           <span>
@@ -83,9 +67,9 @@ export function ExportTab({ caseId }: { caseId: string }) {
         </p>
       ) : null}
       <div>
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {busy ? 'Preparing…' : 'Export case file'}
-        </button>
+        <SubmitButton className="button button--primary" busy={busy} busyLabel="Preparing…">
+          Export case file
+        </SubmitButton>
       </div>
     </form>
   );

@@ -1,9 +1,9 @@
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent, MouseEvent } from 'react';
 import { navigate } from '../router';
-import { useResource } from '../use-resource';
 import { addCaseNote, listCaseNotes } from './cases-api';
 import { shortDateTime } from './format';
+import { Field, FieldError, Loaded, Panel, SubmitButton, useAction, useRead } from './form-parts';
 import { renderNote } from './markdown';
 
 /** Rendered Markdown; a click on an entity reference opens its profile inside the app. */
@@ -26,33 +26,25 @@ export function MarkdownView({ body, className }: { body: string; className?: st
 
 /** The team's notes, newest last; a note is never edited, a correction is a new note. */
 export function NotesTab({ caseId }: { caseId: string }) {
-  const load = useCallback((signal: AbortSignal) => listCaseNotes(caseId, signal), [caseId]);
-  const [notes, reload] = useResource(load);
+  const [notes, reload] = useRead(listCaseNotes, caseId);
   return (
     <div className="case-stack">
-      <section className="panel" aria-labelledby="notes-title">
-        <h2 id="notes-title">Notes</h2>
-        {notes.status === 'error' ? (
-          <p className="notice notice--error" role="alert">
-            The notes could not be loaded. {notes.error.message}
-          </p>
-        ) : notes.data === undefined ? (
-          <p role="status">Loading notes…</p>
-        ) : notes.data.length === 0 ? (
-          <p>No note yet.</p>
-        ) : (
-          <ol className="note-list" role="list">
-            {notes.data.map((note) => (
-              <li key={note.id} className="note">
-                <p className="note__meta">
-                  {note.authorName || 'Someone'} · <time dateTime={note.createdAt}>{shortDateTime(note.createdAt)}</time>
-                </p>
-                <MarkdownView body={note.body} />
-              </li>
-            ))}
-          </ol>
-        )}
-      </section>
+      <Panel titleId="notes-title" title="Notes">
+        <Loaded resource={notes} failure="The notes could not be loaded." loading="Loading notes…" empty={<p>No note yet.</p>}>
+          {(data) => (
+            <ol className="note-list" role="list">
+              {data.map((note) => (
+                <li key={note.id} className="note">
+                  <p className="note__meta">
+                    {note.authorName || 'Someone'} · <time dateTime={note.createdAt}>{shortDateTime(note.createdAt)}</time>
+                  </p>
+                  <MarkdownView body={note.body} />
+                </li>
+              ))}
+            </ol>
+          )}
+        </Loaded>
+      </Panel>
       <NoteEditor caseId={caseId} onAdded={reload} />
     </div>
   );
@@ -61,20 +53,19 @@ export function NotesTab({ caseId }: { caseId: string }) {
 function NoteEditor({ caseId, onAdded }: { caseId: string; onAdded: () => void }) {
   const [body, setBody] = useState('');
   const [preview, setPreview] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, run } = useAction();
 
   async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
     if (!body.trim()) return setError('Write the note first.');
-    setBusy(true);
-    const result = await addCaseNote(caseId, body);
-    setBusy(false);
-    if (!result.ok) return setError(result.error.message);
-    setError(null);
-    setBody('');
-    setPreview(false);
-    onAdded();
+    await run(
+      () => addCaseNote(caseId, body),
+      () => {
+        setBody('');
+        setPreview(false);
+        onAdded();
+      },
+    );
   }
 
   return (
@@ -93,23 +84,18 @@ function NoteEditor({ caseId, onAdded }: { caseId: string; onAdded: () => void }
           {body.trim() ? <MarkdownView body={body} /> : <p className="field__hint">Nothing to preview.</p>}
         </div>
       ) : (
-        <div className="field">
-          <label htmlFor="note-body">Note (Markdown)</label>
+        <Field id="note-body" label="Note (Markdown)">
           <textarea id="note-body" rows={6} maxLength={100_000} value={body} aria-describedby="note-hint" onChange={(e) => setBody(e.target.value)} />
           <p className="field__hint" id="note-hint">
             Refer to a record with <code>[its name](entity:ID)</code>; the reference becomes a link to its profile.
           </p>
-        </div>
+        </Field>
       )}
-      {error ? (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldError error={error} />
       <div>
-        <button type="submit" className="button button--primary" disabled={busy}>
-          {busy ? 'Saving…' : 'Add note'}
-        </button>
+        <SubmitButton className="button button--primary" busy={busy} busyLabel="Saving…">
+          Add note
+        </SubmitButton>
       </div>
     </form>
   );

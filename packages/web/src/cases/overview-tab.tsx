@@ -1,9 +1,8 @@
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link } from '../link';
 import { casePath } from '../router';
 import { hasRole, useSession } from '../session';
-import { useResource } from '../use-resource';
 import {
   addCaseMember,
   changeCaseStatus,
@@ -21,6 +20,7 @@ import {
 } from './cases-api';
 import type { CaseDetail, CaseOverlap, CaseStatus, OverlapContact, OverlapOther } from './cases-api';
 import { labelOf, plural, shortDate, shortDateTime } from './format';
+import { FieldError, Loaded, Panel, RowSelect, SelectField, SubmitButton, TextField, useAction, useRead } from './form-parts';
 
 const moveLabels: Record<string, string> = { active: 'Make active', pending: 'Put on hold', closed: 'Close case', archived: 'Archive', open: 'Reopen' };
 
@@ -63,20 +63,20 @@ export function OverviewTab({ detail, reload }: { detail: CaseDetail; reload: ()
 function StatusPanel({ detail, reload }: { detail: CaseDetail; reload: () => void }) {
   const [closing, setClosing] = useState(false);
   const [disposition, setDisposition] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, run } = useAction();
   const who = useIsOwner(detail);
   const moves = movesFor(detail, who);
   const archived = detail.status === 'archived';
 
   async function move(status: string, chosen?: string): Promise<void> {
-    setBusy(true);
     setError(null);
-    const result = await changeCaseStatus(detail.id, status, chosen);
-    setBusy(false);
-    if (!result.ok) return setError(result.error.message);
-    setClosing(false);
-    reload();
+    await run(
+      () => changeCaseStatus(detail.id, status, chosen),
+      () => {
+        setClosing(false);
+        reload();
+      },
+    );
   }
 
   function close(event: FormEvent<HTMLFormElement>): void {
@@ -86,8 +86,7 @@ function StatusPanel({ detail, reload }: { detail: CaseDetail; reload: () => voi
   }
 
   return (
-    <section className="panel" aria-labelledby="status-title">
-      <h2 id="status-title">Status</h2>
+    <Panel titleId="status-title" title="Status">
       <p className="case-status-line">
         <span className="status-tag status-tag--large" data-status={detail.status}>
           {labelOf(detail.status)}
@@ -116,28 +115,21 @@ function StatusPanel({ detail, reload }: { detail: CaseDetail; reload: () => voi
       )}
       {closing ? (
         <form className="inline-form case-close" aria-label="Close the case" onSubmit={close}>
-          <div className="field">
-            <label htmlFor="close-disposition">Disposition</label>
-            <select id="close-disposition" value={disposition} onChange={(e) => setDisposition(e.target.value)}>
-              <option value="">Choose how the case ended…</option>
-              {DISPOSITIONS.map((d) => (
-                <option key={d.code} value={d.code}>
-                  {d.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="submit" className="button button--primary button--small" disabled={busy}>
+          <SelectField
+            id="close-disposition"
+            label="Disposition"
+            blank="Choose how the case ended…"
+            options={DISPOSITIONS.map((d) => ({ value: d.code, label: d.label }))}
+            value={disposition}
+            onChange={setDisposition}
+          />
+          <SubmitButton className="button button--primary button--small" busy={busy}>
             Close case
-          </button>
+          </SubmitButton>
         </form>
       ) : null}
-      {error ? (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </section>
+      <FieldError error={error} />
+    </Panel>
   );
 }
 
@@ -146,37 +138,24 @@ function TeamPanel({ detail, reload }: { detail: CaseDetail; reload: () => void 
   const mayManage = owner || supervisor;
   const [username, setUsername] = useState('');
   const [role, setRole] = useState<string>('investigator');
-  const [error, setError] = useState<string | null>(null);
+  const { error, setError, run } = useAction();
 
   async function add(event: FormEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
     if (!username.trim()) return setError('Give the username of the person to add.');
-    const result = await addCaseMember(detail.id, username.trim(), role);
-    if (!result.ok) return setError(result.error.message);
-    setError(null);
-    setUsername('');
-    reload();
-  }
-
-  async function remove(userId: string): Promise<void> {
-    const result = await removeCaseMember(detail.id, userId);
-    if (!result.ok) return setError(result.error.message);
-    setError(null);
-    reload();
-  }
-
-  async function changeRole(userId: string, next: string): Promise<void> {
-    const result = await changeMemberRole(detail.id, userId, next);
-    if (!result.ok) return setError(result.error.message);
-    setError(null);
-    reload();
+    await run(
+      () => addCaseMember(detail.id, username.trim(), role),
+      () => {
+        setUsername('');
+        reload();
+      },
+    );
   }
 
   const owners = detail.members.filter((m) => m.role === 'owner').length;
 
   return (
-    <section className="panel" aria-labelledby="team-title">
-      <h2 id="team-title">Team</h2>
+    <Panel titleId="team-title" title="Team">
       <ul className="team-list" role="list">
         {detail.members.map((m) => (
           <li key={m.userId}>
@@ -184,23 +163,19 @@ function TeamPanel({ detail, reload }: { detail: CaseDetail; reload: () => void 
             {m.displayName !== m.username ? <span className="field__hint">{m.username}</span> : null}
             {mayManage && !(m.role === 'owner' && owners === 1) ? (
               <>
-                <label className="visually-hidden" htmlFor={`member-role-${m.userId}`}>
-                  Role of {m.displayName}
-                </label>
-                <select id={`member-role-${m.userId}`} className="select--small" value={m.role} onChange={(e) => void changeRole(m.userId, e.target.value)}>
-                  {(TEAM_ROLES as readonly string[]).includes(m.role) ? null : <option value={m.role}>{labelOf(m.role)}</option>}
-                  {TEAM_ROLES.map((r) => (
-                    <option key={r} value={r}>
-                      {labelOf(r)}
-                    </option>
-                  ))}
-                </select>
+                <RowSelect
+                  id={`member-role-${m.userId}`}
+                  label={`Role of ${m.displayName}`}
+                  options={(TEAM_ROLES as readonly string[]).includes(m.role) ? TEAM_ROLES : [m.role, ...TEAM_ROLES]}
+                  value={m.role}
+                  onChange={(next) => void run(() => changeMemberRole(detail.id, m.userId, next), reload)}
+                />
               </>
             ) : (
               <span className="tag">{labelOf(m.role)}</span>
             )}
             {mayManage && m.role !== 'owner' ? (
-              <button type="button" className="button button--quiet button--small" aria-label={`Remove ${m.displayName} from the team`} onClick={() => void remove(m.userId)}>
+              <button type="button" className="button button--quiet button--small" aria-label={`Remove ${m.displayName} from the team`} onClick={() => void run(() => removeCaseMember(detail.id, m.userId), reload)}>
                 Remove
               </button>
             ) : null}
@@ -209,39 +184,20 @@ function TeamPanel({ detail, reload }: { detail: CaseDetail; reload: () => void 
       </ul>
       {mayManage ? (
         <form className="inline-form" aria-label="Add a team member" onSubmit={(e) => void add(e)}>
-          <div className="field">
-            <label htmlFor="member-username">Username</label>
-            <input id="member-username" type="text" autoComplete="off" value={username} onChange={(e) => setUsername(e.target.value)} />
-          </div>
-          <div className="field">
-            <label htmlFor="member-role">Role</label>
-            <select id="member-role" value={role} onChange={(e) => setRole(e.target.value)}>
-              {TEAM_ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {labelOf(r)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button type="submit" className="button button--small">
-            Add member
-          </button>
+          <TextField id="member-username" label="Username" value={username} onChange={setUsername} />
+          <SelectField id="member-role" label="Role" options={TEAM_ROLES} value={role} onChange={setRole} />
+          <SubmitButton className="button button--small">Add member</SubmitButton>
         </form>
       ) : null}
-      {error ? (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </section>
+      <FieldError error={error} />
+    </Panel>
   );
 }
 
 function DetailsPanel({ detail }: { detail: CaseDetail }) {
   const fields = Object.entries(detail.fields);
   return (
-    <section className="panel" aria-labelledby="details-title">
-      <h2 id="details-title">Details</h2>
+    <Panel titleId="details-title" title="Details">
       <dl className="profile-summary">
         <div>
           <dt>Purpose</dt>
@@ -271,112 +227,73 @@ function DetailsPanel({ detail }: { detail: CaseDetail }) {
         ))}
       </dl>
       {detail.summary ? <p className="case-summary">{detail.summary}</p> : null}
-    </section>
+    </Panel>
   );
 }
 
 function LinksPanel({ caseId }: { caseId: string }) {
-  const load = useCallback((signal: AbortSignal) => listCaseLinks(caseId, signal), [caseId]);
-  const [links, reload] = useResource(load);
+  const [links, reload] = useRead(listCaseLinks, caseId);
   const [other, setOther] = useState('');
   const [relation, setRelation] = useState<string>('related');
-  const [error, setError] = useState<string | null>(null);
+  const { error, setError, run } = useAction();
 
   async function add(event: FormEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
     if (!other.trim()) return setError('Give the number of the case to link, like C-2026-0002.');
-    const result = await linkCases(caseId, { linkedCaseId: other.trim(), relation });
-    if (!result.ok) return setError(result.error.message);
-    setError(null);
-    setOther('');
-    reload();
-  }
-
-  async function unlink(otherId: string): Promise<void> {
-    const result = await unlinkCases(caseId, otherId);
-    if (!result.ok) return setError(result.error.message);
-    setError(null);
-    reload();
+    await run(
+      () => linkCases(caseId, { linkedCaseId: other.trim(), relation }),
+      () => {
+        setOther('');
+        reload();
+      },
+    );
   }
 
   return (
-    <section className="panel" aria-labelledby="links-title">
-      <h2 id="links-title">Linked cases</h2>
-      {links.status === 'error' ? (
-        <p className="notice notice--error" role="alert">
-          Linked cases could not be loaded. {links.error.message}
-        </p>
-      ) : links.data === undefined ? (
-        <p role="status">Loading…</p>
-      ) : links.data.links.length === 0 && links.data.hidden === 0 ? (
-        <p>No linked case.</p>
-      ) : (
-        <ul className="plain-list" role="list">
-          {links.data.links.map((l) => (
-            <li key={l.caseId}>
-              <span className="tag">{l.direction === 'incoming' ? `Links here as its ${labelOf(l.relation).toLowerCase()}` : labelOf(l.relation)}</span>{' '}
-              <Link href={casePath(l.caseId)}>{l.title || l.caseId}</Link> <code>{l.caseId}</code>{' '}
-              {l.status ? <span className="field__hint">{labelOf(l.status)}</span> : null}
-              {l.note ? <span className="field__hint"> · {l.note}</span> : null}{' '}
-              <button type="button" className="button button--quiet button--small" aria-label={`Unlink ${l.caseId}`} onClick={() => void unlink(l.caseId)}>
-                Unlink
-              </button>
-            </li>
-          ))}
-          {links.data.hidden > 0 ? <li className="field__hint">{plural(links.data.hidden, 'linked case')} you may not see.</li> : null}
-        </ul>
-      )}
-      <form className="inline-form" aria-label="Link another case" onSubmit={(e) => void add(e)}>
-        <div className="field">
-          <label htmlFor="link-case">Case number</label>
-          <input id="link-case" type="text" autoComplete="off" placeholder="C-2026-0042" value={other} onChange={(e) => setOther(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="link-relation">Relation</label>
-          <select id="link-relation" value={relation} onChange={(e) => setRelation(e.target.value)}>
-            {LINK_RELATIONS.map((r) => (
-              <option key={r} value={r}>
-                {labelOf(r)}
-              </option>
+    <Panel titleId="links-title" title="Linked cases">
+      <Loaded resource={links} failure="Linked cases could not be loaded." isEmpty={(d) => d.links.length === 0 && d.hidden === 0} empty={<p>No linked case.</p>}>
+        {(data) => (
+          <ul className="plain-list" role="list">
+            {data.links.map((l) => (
+              <li key={l.caseId}>
+                <span className="tag">{l.direction === 'incoming' ? `Links here as its ${labelOf(l.relation).toLowerCase()}` : labelOf(l.relation)}</span>{' '}
+                <Link href={casePath(l.caseId)}>{l.title || l.caseId}</Link> <code>{l.caseId}</code>{' '}
+                {l.status ? <span className="field__hint">{labelOf(l.status)}</span> : null}
+                {l.note ? <span className="field__hint"> · {l.note}</span> : null}{' '}
+                <button type="button" className="button button--quiet button--small" aria-label={`Unlink ${l.caseId}`} onClick={() => void run(() => unlinkCases(caseId, l.caseId), reload)}>
+                  Unlink
+                </button>
+              </li>
             ))}
-          </select>
-        </div>
-        <button type="submit" className="button button--small">
-          Link case
-        </button>
+            {data.hidden > 0 ? <li className="field__hint">{plural(data.hidden, 'linked case')} you may not see.</li> : null}
+          </ul>
+        )}
+      </Loaded>
+      <form className="inline-form" aria-label="Link another case" onSubmit={(e) => void add(e)}>
+        <TextField id="link-case" label="Case number" placeholder="C-2026-0042" value={other} onChange={setOther} />
+        <SelectField id="link-relation" label="Relation" options={LINK_RELATIONS} value={relation} onChange={setRelation} />
+        <SubmitButton className="button button--small">Link case</SubmitButton>
       </form>
-      {error ? (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
-    </section>
+      <FieldError error={error} />
+    </Panel>
   );
 }
 
 function OverlapsPanel({ detail }: { detail: CaseDetail }) {
-  const load = useCallback((signal: AbortSignal) => listCaseOverlaps(detail.id, signal), [detail.id]);
-  const [overlaps, reload] = useResource(load);
+  const [overlaps, reload] = useRead(listCaseOverlaps, detail.id);
   const { owner, supervisor } = useIsOwner(detail);
   return (
-    <section className="panel" aria-labelledby="overlaps-title">
-      <h2 id="overlaps-title">Overlaps with other cases</h2>
-      {overlaps.status === 'error' ? (
-        <p className="notice notice--error" role="alert">
-          Overlaps could not be loaded. {overlaps.error.message}
-        </p>
-      ) : overlaps.data === undefined ? (
-        <p role="status">Loading…</p>
-      ) : overlaps.data.length === 0 ? (
-        <p>No other case shares a subject with this one.</p>
-      ) : (
-        <ul className="plain-list overlap-list" role="list">
-          {overlaps.data.map((o) => (
-            <OverlapNotice key={o.id} caseId={detail.id} overlap={o} mayDecide={owner || supervisor} onDecided={reload} />
-          ))}
-        </ul>
-      )}
-    </section>
+    <Panel titleId="overlaps-title" title="Overlaps with other cases">
+      <Loaded resource={overlaps} failure="Overlaps could not be loaded." empty={<p>No other case shares a subject with this one.</p>}>
+        {(data) => (
+          <ul className="plain-list overlap-list" role="list">
+            {data.map((o) => (
+              <OverlapNotice key={o.id} caseId={detail.id} overlap={o} mayDecide={owner || supervisor} onDecided={reload} />
+            ))}
+          </ul>
+        )}
+      </Loaded>
+    </Panel>
   );
 }
 
@@ -393,23 +310,13 @@ function maskedText(other: Extract<OverlapOther, { masked: true }>): string {
 
 function OverlapNotice({ caseId, overlap, mayDecide, onDecided }: { caseId: string; overlap: CaseOverlap; mayDecide: boolean; onDecided: () => void }) {
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, refuse, busy, run } = useAction();
   const other = overlap.other;
   const reasonId = `overlap-reason-${overlap.id}`;
 
   async function decide(share: boolean): Promise<void> {
-    if (reason.trim().length < 3) {
-      setError('Say in a few words why you share or decline.');
-      document.getElementById(reasonId)?.focus();
-      return;
-    }
-    setBusy(true);
-    const result = await decideOverlap(overlap.id, { caseId, share, reason: reason.trim() });
-    setBusy(false);
-    if (!result.ok) return setError(result.error.message);
-    setError(null);
-    onDecided();
+    if (reason.trim().length < 3) return refuse('Say in a few words why you share or decline.', reasonId);
+    await run(() => decideOverlap(overlap.id, { caseId, share, reason: reason.trim() }), onDecided);
   }
 
   return (
@@ -434,10 +341,7 @@ function OverlapNotice({ caseId, overlap, mayDecide, onDecided }: { caseId: stri
         <p className="field__hint">This case: {overlap.ourDecision === 'shared' ? 'details shared with the other case' : 'sharing declined'}.</p>
       ) : mayDecide ? (
         <div className="inline-form" role="group" aria-label={`Share this case with the other case of ${overlap.subjectCaption ?? 'this overlap'}`}>
-          <div className="field">
-            <label htmlFor={reasonId}>Reason</label>
-            <input id={reasonId} type="text" autoComplete="off" maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} />
-          </div>
+          <TextField id={reasonId} label="Reason" maxLength={2000} value={reason} onChange={setReason} />
           <button type="button" className="button button--small button--primary" disabled={busy} onClick={() => void decide(true)}>
             Share
           </button>
@@ -448,11 +352,7 @@ function OverlapNotice({ caseId, overlap, mayDecide, onDecided }: { caseId: stri
       ) : (
         <p className="field__hint">The case’s owner or a supervisor decides whether to share this case with the other one.</p>
       )}
-      {error ? (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldError error={error} />
     </li>
   );
 }

@@ -1,18 +1,18 @@
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { searchEntities } from '../api';
 import type { SearchHit } from '../api';
 import { Link } from '../link';
 import { entityPath } from '../router';
-import { useResource } from '../use-resource';
 import { addCaseSubject, changeSubjectCategory, listCaseSubjects, removeCaseSubject, SUBJECT_CATEGORIES } from './cases-api';
 import type { CaseSubject } from './cases-api';
 import { labelOf, plural } from './format';
+import { FieldError, FormNote, Loaded, Panel, RowSelect, SelectField, SubmitButton, TextField, useAction, useRead } from './form-parts';
+import type { FormMessage } from './form-parts';
 
 /** The people, companies and things the case is about, and a search to add more. */
 export function SubjectsTab({ caseId }: { caseId: string }) {
-  const load = useCallback((signal: AbortSignal) => listCaseSubjects(caseId, signal), [caseId]);
-  const [subjects, reload] = useResource(load);
+  const [subjects, reload] = useRead(listCaseSubjects, caseId);
   return (
     <div className="case-stack">
       <section className="panel" aria-labelledby="subjects-title">
@@ -22,35 +22,29 @@ export function SubjectsTab({ caseId }: { caseId: string }) {
             Open on the chart
           </Link>
         </div>
-        {subjects.status === 'error' ? (
-          <div className="notice notice--error" role="alert">
-            <div>
-              <p>The subjects could not be loaded. {subjects.error.message}</p>
-              <button type="button" className="button button--small" onClick={reload}>
-                Try again
-              </button>
-            </div>
-          </div>
-        ) : subjects.data === undefined ? (
-          <p role="status">Loading subjects…</p>
-        ) : subjects.data.subjects.length === 0 && subjects.data.hidden === 0 ? (
-          <p>No subject yet. Find one below and add it with its category.</p>
-        ) : (
-          <>
-            {subjects.data.subjects.length > 0 ? (
-              <ul className="subject-list" role="list">
-                {subjects.data.subjects.map((s) => (
-                  <SubjectRow key={s.entityId} caseId={caseId} subject={s} onChanged={reload} />
-                ))}
-              </ul>
-            ) : null}
-            {subjects.data.hidden > 0 ? (
-              <p className="field__hint">
-                {plural(subjects.data.hidden, 'more subject')} you may not see under your compartments, this purpose or their sources’ rules.
-              </p>
-            ) : null}
-          </>
-        )}
+        <Loaded
+          resource={subjects}
+          failure="The subjects could not be loaded."
+          retry={reload}
+          loading="Loading subjects…"
+          isEmpty={(d) => d.subjects.length === 0 && d.hidden === 0}
+          empty={<p>No subject yet. Find one below and add it with its category.</p>}
+        >
+          {(data) => (
+            <>
+              {data.subjects.length > 0 ? (
+                <ul className="subject-list" role="list">
+                  {data.subjects.map((s) => (
+                    <SubjectRow key={s.entityId} caseId={caseId} subject={s} onChanged={reload} />
+                  ))}
+                </ul>
+              ) : null}
+              {data.hidden > 0 ? (
+                <p className="field__hint">{plural(data.hidden, 'more subject')} you may not see under your compartments, this purpose or their sources’ rules.</p>
+              ) : null}
+            </>
+          )}
+        </Loaded>
       </section>
       <AddSubject caseId={caseId} existing={subjects.data?.subjects ?? []} onAdded={reload} />
     </div>
@@ -58,21 +52,7 @@ export function SubjectsTab({ caseId }: { caseId: string }) {
 }
 
 function SubjectRow({ caseId, subject, onChanged }: { caseId: string; subject: CaseSubject; onChanged: () => void }) {
-  const [error, setError] = useState<string | null>(null);
-
-  async function change(category: string): Promise<void> {
-    const result = await changeSubjectCategory(caseId, subject.entityId, category);
-    if (!result.ok) return setError(result.error.message);
-    setError(null);
-    onChanged();
-  }
-
-  async function remove(): Promise<void> {
-    const result = await removeCaseSubject(caseId, subject.entityId);
-    if (!result.ok) return setError(result.error.message);
-    onChanged();
-  }
-
+  const { error, run } = useAction();
   const selectId = `subject-category-${subject.entityId}`;
   return (
     <li className="subject-row">
@@ -87,31 +67,24 @@ function SubjectRow({ caseId, subject, onChanged }: { caseId: string; subject: C
       </div>
       {subject.note ? <p className="field__hint">{subject.note}</p> : null}
       <div className="subject-row__actions">
-        <label className="visually-hidden" htmlFor={selectId}>
-          Category of {subject.caption}
-        </label>
-        <select id={selectId} className="select--small" value={subject.category} onChange={(e) => void change(e.target.value)}>
-          {SUBJECT_CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {labelOf(c)}
-            </option>
-          ))}
-        </select>
+        <RowSelect
+          id={selectId}
+          label={`Category of ${subject.caption}`}
+          options={SUBJECT_CATEGORIES}
+          value={subject.category}
+          onChange={(category) => void run(() => changeSubjectCategory(caseId, subject.entityId, category), onChanged)}
+        />
         <Link href={`/graph?entity=${encodeURIComponent(subject.entityId)}`} className="button button--small">
           Chart
         </Link>
         <Link href={`/timeline?entity=${encodeURIComponent(subject.entityId)}`} className="button button--small">
           Timeline
         </Link>
-        <button type="button" className="button button--quiet button--small" aria-label={`Remove ${subject.caption} from the case`} onClick={() => void remove()}>
+        <button type="button" className="button button--quiet button--small" aria-label={`Remove ${subject.caption} from the case`} onClick={() => void run(() => removeCaseSubject(caseId, subject.entityId), onChanged)}>
           Remove
         </button>
       </div>
-      {error ? (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldError error={error} />
     </li>
   );
 }
@@ -122,7 +95,7 @@ function AddSubject({ caseId, existing, onAdded }: { caseId: string; existing: C
   const [chosen, setChosen] = useState<string>('');
   const [category, setCategory] = useState<string>('suspect');
   const [note, setNote] = useState('');
-  const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
+  const [message, setMessage] = useState<FormMessage | null>(null);
   const [busy, setBusy] = useState(false);
 
   async function find(event: FormEvent<HTMLFormElement>): Promise<void> {
@@ -159,16 +132,12 @@ function AddSubject({ caseId, existing, onAdded }: { caseId: string; existing: C
 
   const known = new Set(existing.map((s) => s.entityId));
   return (
-    <section className="panel" aria-labelledby="add-subject-title">
-      <h2 id="add-subject-title">Add a subject</h2>
+    <Panel titleId="add-subject-title" title="Add a subject">
       <form className="inline-form" role="search" aria-label="Find a subject" onSubmit={(e) => void find(e)}>
-        <div className="field">
-          <label htmlFor="subject-query">Find a person, company or thing</label>
-          <input id="subject-query" type="search" autoComplete="off" placeholder="Name, address, phone, ID" value={query} onChange={(e) => setQuery(e.target.value)} />
-        </div>
-        <button type="submit" className="button button--small" disabled={busy}>
+        <TextField id="subject-query" label="Find a person, company or thing" type="search" placeholder="Name, address, phone, ID" value={query} onChange={setQuery} />
+        <SubmitButton className="button button--small" busy={busy}>
           Find
-        </button>
+        </SubmitButton>
       </form>
       {hits !== null ? (
         hits.length === 0 ? (
@@ -192,34 +161,16 @@ function AddSubject({ caseId, existing, onAdded }: { caseId: string; existing: C
               </ul>
             </fieldset>
             <div className="inline-form">
-              <div className="field">
-                <label htmlFor="subject-category">Category</label>
-                <select id="subject-category" value={category} onChange={(e) => setCategory(e.target.value)}>
-                  {SUBJECT_CATEGORIES.map((c) => (
-                    <option key={c} value={c}>
-                      {labelOf(c)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="field">
-                <label htmlFor="subject-note">
-                  Note<span className="field__optional"> (optional)</span>
-                </label>
-                <input id="subject-note" type="text" autoComplete="off" value={note} onChange={(e) => setNote(e.target.value)} />
-              </div>
-              <button type="submit" className="button button--primary button--small" disabled={busy}>
+              <SelectField id="subject-category" label="Category" options={SUBJECT_CATEGORIES} value={category} onChange={setCategory} />
+              <TextField id="subject-note" label="Note" optional value={note} onChange={setNote} />
+              <SubmitButton className="button button--primary button--small" busy={busy}>
                 Add subject
-              </button>
+              </SubmitButton>
             </div>
           </form>
         )
       ) : null}
-      {message ? (
-        <p className={message.kind === 'error' ? 'field__error' : 'field__ok'} role={message.kind === 'error' ? 'alert' : 'status'}>
-          {message.text}
-        </p>
-      ) : null}
-    </section>
+      <FormNote message={message} />
+    </Panel>
   );
 }

@@ -1,34 +1,25 @@
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { useResource } from '../use-resource';
 import { createTask, listTasks, TASK_STATUSES, updateTask } from './cases-api';
 import type { CaseDetail, CaseTask } from './cases-api';
-import { labelOf } from './format';
+import { FieldError, Loaded, Panel, RowSelect, SelectField, SubmitButton, TextField, useAction, useRead } from './form-parts';
 
 /** The case's tasks: who does what by when; those past due stand out. */
 export function TasksTab({ detail }: { detail: CaseDetail }) {
-  const load = useCallback((signal: AbortSignal) => listTasks(detail.id, signal), [detail.id]);
-  const [tasks, reload] = useResource(load);
+  const [tasks, reload] = useRead(listTasks, detail.id);
   return (
     <div className="case-stack">
-      <section className="panel" aria-labelledby="tasks-title">
-        <h2 id="tasks-title">Tasks</h2>
-        {tasks.status === 'error' ? (
-          <p className="notice notice--error" role="alert">
-            The tasks could not be loaded. {tasks.error.message}
-          </p>
-        ) : tasks.data === undefined ? (
-          <p role="status">Loading tasks…</p>
-        ) : tasks.data.length === 0 ? (
-          <p>No task yet.</p>
-        ) : (
-          <ul className="task-list" role="list">
-            {tasks.data.map((task) => (
-              <TaskRow key={task.id} caseId={detail.id} task={task} assigneeName={nameOf(detail, task.assignee)} onChanged={reload} />
-            ))}
-          </ul>
-        )}
-      </section>
+      <Panel titleId="tasks-title" title="Tasks">
+        <Loaded resource={tasks} failure="The tasks could not be loaded." loading="Loading tasks…" empty={<p>No task yet.</p>}>
+          {(data) => (
+            <ul className="task-list" role="list">
+              {data.map((task) => (
+                <TaskRow key={task.id} caseId={detail.id} task={task} assigneeName={nameOf(detail, task.assignee)} onChanged={reload} />
+              ))}
+            </ul>
+          )}
+        </Loaded>
+      </Panel>
       <NewTask detail={detail} onAdded={reload} />
     </div>
   );
@@ -41,13 +32,7 @@ function nameOf(detail: CaseDetail, username: string | null): string | null {
 }
 
 function TaskRow({ caseId, task, assigneeName, onChanged }: { caseId: string; task: CaseTask; assigneeName: string | null; onChanged: () => void }) {
-  const [error, setError] = useState<string | null>(null);
-  async function change(status: string): Promise<void> {
-    const result = await updateTask(caseId, task.id, { status });
-    if (!result.ok) return setError(result.error.message);
-    setError(null);
-    onChanged();
-  }
+  const { error, run } = useAction();
   const statusId = `task-status-${task.id}`;
   return (
     <li className="task-row" data-overdue={task.overdue ? 'true' : undefined} data-status={task.status}>
@@ -58,22 +43,15 @@ function TaskRow({ caseId, task, assigneeName, onChanged }: { caseId: string; ta
       </span>
       {task.description ? <p className="field__hint">{task.description}</p> : null}
       <span className="task-row__status">
-        <label className="visually-hidden" htmlFor={statusId}>
-          Status of {task.title}
-        </label>
-        <select id={statusId} className="select--small" value={task.status} onChange={(e) => void change(e.target.value)}>
-          {TASK_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {labelOf(s)}
-            </option>
-          ))}
-        </select>
+        <RowSelect
+          id={statusId}
+          label={`Status of ${task.title}`}
+          options={TASK_STATUSES}
+          value={task.status}
+          onChange={(status) => void run(() => updateTask(caseId, task.id, { status }), onChanged)}
+        />
       </span>
-      {error ? (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldError error={error} />
     </li>
   );
 }
@@ -82,20 +60,19 @@ function NewTask({ detail, onAdded }: { detail: CaseDetail; onAdded: () => void 
   const [title, setTitle] = useState('');
   const [assignee, setAssignee] = useState('');
   const [dueDate, setDueDate] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, run } = useAction();
 
   async function submit(event: FormEvent<HTMLFormElement>): Promise<void> {
     event.preventDefault();
     if (!title.trim()) return setError('Say what needs doing.');
-    setBusy(true);
-    const result = await createTask(detail.id, { title: title.trim(), ...(assignee ? { assignee } : {}), ...(dueDate ? { dueDate } : {}) });
-    setBusy(false);
-    if (!result.ok) return setError(result.error.message);
-    setError(null);
-    setTitle('');
-    setDueDate('');
-    onAdded();
+    await run(
+      () => createTask(detail.id, { title: title.trim(), ...(assignee ? { assignee } : {}), ...(dueDate ? { dueDate } : {}) }),
+      () => {
+        setTitle('');
+        setDueDate('');
+        onAdded();
+      },
+    );
   }
 
   return (
@@ -103,33 +80,20 @@ function NewTask({ detail, onAdded }: { detail: CaseDetail; onAdded: () => void 
       <h2 id="new-task-title" className="inline-form__title">
         Add a task
       </h2>
-      <div className="field">
-        <label htmlFor="task-title">Task</label>
-        <input id="task-title" type="text" autoComplete="off" maxLength={300} value={title} onChange={(e) => setTitle(e.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor="task-assignee">Assignee</label>
-        <select id="task-assignee" value={assignee} onChange={(e) => setAssignee(e.target.value)}>
-          <option value="">Unassigned</option>
-          {detail.members.map((m) => (
-            <option key={m.userId} value={m.username}>
-              {m.displayName || m.username}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="task-due">Due date</label>
-        <input id="task-due" type="date" value={dueDate} onChange={(e) => setDueDate(e.target.value)} />
-      </div>
-      <button type="submit" className="button button--primary button--small" disabled={busy}>
+      <TextField id="task-title" label="Task" maxLength={300} value={title} onChange={setTitle} />
+      <SelectField
+        id="task-assignee"
+        label="Assignee"
+        blank="Unassigned"
+        options={detail.members.map((m) => ({ value: m.username, label: m.displayName || m.username }))}
+        value={assignee}
+        onChange={setAssignee}
+      />
+      <TextField id="task-due" label="Due date" type="date" value={dueDate} onChange={setDueDate} />
+      <SubmitButton className="button button--primary button--small" busy={busy}>
         Add task
-      </button>
-      {error ? (
-        <p className="field__error inline-form__error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      </SubmitButton>
+      <FieldError error={error} className="inline-form__error" />
     </form>
   );
 }

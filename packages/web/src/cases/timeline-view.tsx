@@ -7,6 +7,7 @@ import { useResource } from '../use-resource';
 import { caseTimeline, entityTimeline, TIMELINE_KINDS } from './cases-api';
 import type { Timeline, TimelineFilter, TimelineItem } from './cases-api';
 import { labelOf, plural } from './format';
+import { FieldError, Loaded, SubmitButton, TextField } from './form-parts';
 
 type Loader = (filter: TimelineFilter, signal: AbortSignal) => Promise<ApiResult<Timeline>>;
 
@@ -65,7 +66,6 @@ function TimelineView({ title, load }: { title: string; load: Loader }) {
     setTypes((previous) => (on ? [...previous, kind] : previous.filter((k) => k !== kind)));
   }
 
-  const items = timeline.data?.items ?? [];
   return (
     <section className="panel timeline" aria-labelledby="timeline-title">
       <h2 id="timeline-title">{title}</h2>
@@ -80,55 +80,43 @@ function TimelineView({ title, load }: { title: string; load: Loader }) {
           <p className="field__hint">None ticked shows every kind.</p>
         </fieldset>
         <div className="timeline__period">
-          <div className="field">
-            <label htmlFor="timeline-from">From</label>
-            <input id="timeline-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-          </div>
-          <div className="field">
-            <label htmlFor="timeline-to">To</label>
-            <input id="timeline-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-          </div>
-          <button type="submit" className="button button--small">
-            Apply
-          </button>
+          <TextField id="timeline-from" label="From" type="date" value={from} onChange={setFrom} />
+          <TextField id="timeline-to" label="To" type="date" value={to} onChange={setTo} />
+          <SubmitButton className="button button--small">Apply</SubmitButton>
         </div>
       </form>
-      {error ? (
-        <p className="field__error" role="alert">
-          {error}
-        </p>
-      ) : null}
-      {timeline.status === 'error' ? (
-        <p className="notice notice--error" role="alert">
-          The timeline could not be loaded. {timeline.error.message}
-        </p>
-      ) : timeline.data === undefined ? (
-        <p role="status">Loading the timeline…</p>
-      ) : items.length === 0 ? (
-        <p>Nothing dated matches, of what you may see under this case and purpose.</p>
-      ) : (
-        <>
-          <p className="field__hint" role="status">
-            {plural(items.length, 'item')}
-            {timeline.data.notShown > 0 ? `; ${timeline.data.notShown.toLocaleString('en')} more not shown — narrow the period or the kinds` : ''}.
-            {timeline.data.truncated ? ' Some records take part in more dated records than one timeline reads: narrow the period to see them all.' : ''}
-          </p>
-          <ol className="timeline__days" role="list" aria-busy={timeline.status === 'loading'}>
-            {groupByDay(items).map(([day, dayItems]) => (
-              <li key={day} className="timeline__day">
-                <h3>
-                  <time dateTime={day}>{day}</time>
-                </h3>
-                <ul className="timeline__items" role="list">
-                  {dayItems.map((item, i) => (
-                    <TimelineEntry key={`${item.entityId ?? ''}-${item.at}-${i}`} item={item} />
-                  ))}
-                </ul>
-              </li>
-            ))}
-          </ol>
-        </>
-      )}
+      <FieldError error={error} />
+      <Loaded
+        resource={timeline}
+        failure="The timeline could not be loaded."
+        loading="Loading the timeline…"
+        isEmpty={(d) => d.items.length === 0}
+        empty={<p>Nothing dated matches, of what you may see under this case and purpose.</p>}
+      >
+        {(data) => (
+          <>
+            <p className="field__hint" role="status">
+              {plural(data.items.length, 'item')}
+              {data.notShown > 0 ? `; ${data.notShown.toLocaleString('en')} more not shown — narrow the period or the kinds` : ''}.
+              {data.truncated ? ' Some records take part in more dated records than one timeline reads: narrow the period to see them all.' : ''}
+            </p>
+            <ol className="timeline__days" role="list" aria-busy={timeline.status === 'loading'}>
+              {groupByDay(data.items).map(([day, dayItems]) => (
+                <li key={day} className="timeline__day">
+                  <h3>
+                    <time dateTime={day}>{day}</time>
+                  </h3>
+                  <ul className="timeline__items" role="list">
+                    {dayItems.map((item, i) => (
+                      <TimelineEntry key={`${item.entityId ?? ''}-${item.at}-${i}`} item={item} />
+                    ))}
+                  </ul>
+                </li>
+              ))}
+            </ol>
+          </>
+        )}
+      </Loaded>
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { listPurposes } from '../api';
 import { maxJustificationLength, minJustificationLength } from '../context-validation';
 import { useResource } from '../use-resource';
 import { describeWorkingContext, setWorkingContext, useWorkingContext } from '../working-context';
+import { casePurposes, FieldError, PurposeField, TextField } from './form-parts';
 
 /**
  * Offers to make the open case the working case: reading its subjects, notes, evidence and
@@ -36,7 +37,7 @@ function StateContext({ caseId, casePurpose }: { caseId: string; casePurpose: st
   const [purposeCode, setPurposeCode] = useState('');
   const [justification, setJustification] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const list = (purposes.data ?? []).filter((p) => p.caseRequired);
+  const list = casePurposes(purposes);
   const chosen = purposeCode || (list.some((p) => p.code === casePurpose) ? casePurpose : (list[0]?.code ?? ''));
 
   function submit(event: FormEvent<HTMLFormElement>): void {
@@ -57,35 +58,19 @@ function StateContext({ caseId, casePurpose }: { caseId: string; casePurpose: st
           purpose and your justification.
         </p>
         <div className="case-offer__fields">
-          <div className="field">
-            <label htmlFor="offer-purpose">Purpose</label>
-            <select id="offer-purpose" value={chosen} disabled={purposes.status !== 'ready'} onChange={(e) => setPurposeCode(e.target.value)}>
-              {list.map((p) => (
-                <option key={p.code} value={p.code}>
-                  {p.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field case-offer__justification">
-            <label htmlFor="offer-justification">Justification</label>
-            <input
-              id="offer-justification"
-              type="text"
-              autoComplete="off"
-              maxLength={maxJustificationLength}
-              value={justification}
-              aria-invalid={error ? true : undefined}
-              aria-describedby={error ? 'offer-error' : undefined}
-              onChange={(e) => setJustification(e.target.value)}
-            />
-          </div>
+          <PurposeField id="offer-purpose" purposes={purposes} value={chosen} onChange={setPurposeCode} />
+          <TextField
+            id="offer-justification"
+            label="Justification"
+            className="case-offer__justification"
+            maxLength={maxJustificationLength}
+            value={justification}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? 'offer-error' : undefined}
+            onChange={setJustification}
+          />
         </div>
-        {error ? (
-          <p className="field__error" id="offer-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FieldError error={error} id="offer-error" />
         <button type="submit" className="button button--primary button--small" disabled={purposes.status !== 'ready'}>
           Work on {caseId}
         </button>
