@@ -61,6 +61,6 @@ describe('casegraph resolve and export clusters', () => {
     expect(bad.stderr).toMatch(/expected a match probability between 0 and 1/);
     const unknown = await runCli(['export', 'people', '--data', join(root, 'store')]);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/unknown export "people" \(known: entities, clusters\)/);
+    expect(unknown.stderr).toMatch(/unknown export "people" \(known: entities, clusters, case\)/);
   });
 });
