@@ -9,6 +9,7 @@ import { noConnectors, type AuditKeys, type ConnectorSet, type CoreConfig, type 
 import type { AppDeps } from './app-deps.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerRoutePolicies } from './plugins/route-policy.js';
+import { registerTextInputCheck } from './plugins/text-input.js';
 import { authRoutes } from './routes/auth/auth.routes.js';
 import { oidcRoutes } from './routes/auth/oidc.routes.js';
 import { casesRoutes } from './routes/cases/cases.routes.js';
@@ -64,6 +65,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const deps: AppDeps = { store: options.store, config: options.config, version: VERSION, ...(options.keys ? { keys: options.keys } : {}) };
   registerRoutePolicies(app, deps, { publicFileRoutes: webRoot ? ['/*'] : [] });
   registerErrorHandler(app, { servesWebApp: webRoot !== undefined });
+  registerTextInputCheck(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -1,5 +1,5 @@
 import { checkValue } from '../ingest/values.js';
-import { findProperty, model } from '../model/ftm.js';
+import { findProperty, findSchema } from '../model/ftm.js';
 
 /** An entity as FtM writes it: id, schema and property values. */
 export interface EntityInput {
@@ -42,12 +42,12 @@ export function checkEntity(entity: EntityInput): { values: CheckedValue[]; prob
   const problems: EntityProblem[] = [];
   const values: CheckedValue[] = [];
   const fail = (property: string | null, value: string | null, reason: string) =>
-    problems.push({ entityId: String(entity.id), property, value, reason });
+    problems.push({ entityId: typeof entity.id === 'string' ? entity.id : (JSON.stringify(entity.id) ?? 'without an id'), property, value, reason });
   if (typeof entity.id !== 'string' || !ENTITY_ID.test(entity.id)) {
     fail(null, null, 'the id must be 1-200 letters, digits, dots, colons, dashes or underscores');
     return { values, problems };
   }
-  const schema = typeof entity.schema === 'string' ? model.schemata[entity.schema] : undefined;
+  const schema = typeof entity.schema === 'string' ? findSchema(entity.schema) : undefined;
   if (schema === undefined) {
     fail(null, null, `unknown schema "${String(entity.schema)}"`);
     return { values, problems };
@@ -73,7 +73,7 @@ export function checkEntity(entity: EntityInput): { values: CheckedValue[]; prob
     }
     for (const value of raw) {
       if (typeof value !== 'string') {
-        fail(qname, String(value), `expected text, got ${value === null ? 'null' : typeof value}`);
+        fail(qname, JSON.stringify(value) ?? String(value), `expected text, got ${value === null ? 'null' : typeof value}`);
         continue;
       }
       const trimmed = value.trim();

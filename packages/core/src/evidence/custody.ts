@@ -11,10 +11,16 @@ const MAX_REASON = 2000;
 const MAX_BODY = 20000;
 const MAX_ANCHOR_TEXT = 2000;
 
+/** The store cannot hold U+0000 in text: refused before anything is written. */
+export function refuseNul(text: string, what: string): void {
+  if (text.includes('\u0000')) throw new Invalid(`${what} may not hold the NUL character (U+0000)`);
+}
+
 function checkRecipient(raw: unknown): string {
   const recipient = typeof raw === 'string' ? raw.trim() : '';
   if (recipient === '') throw new Invalid('name the recipient: the person or body the evidence goes to');
   if (recipient.length > MAX_RECIPIENT) throw new Invalid(`a recipient may be at most ${MAX_RECIPIENT} characters`);
+  refuseNul(recipient, 'a recipient');
   return recipient;
 }
 
@@ -28,6 +34,7 @@ export async function transferEvidence(ctx: Ctx, input: { id: string; recipient:
   const reason = typeof input.reason === 'string' ? input.reason.trim() : '';
   if (reason.length < 3) throw new Invalid('say why the evidence is transferred');
   if (reason.length > MAX_REASON) throw new Invalid(`a reason may be at most ${MAX_REASON} characters`);
+  refuseNul(reason, 'a reason');
   return runWithPurpose(ctx, { action: 'evidence.transfer', category: 'disclosure' }, async (tx) => {
     const row = await findEvidence(tx, input.id, 'case.update');
     const at = tx.now();
@@ -82,6 +89,7 @@ export async function annotateEvidence(ctx: Ctx, input: { id: string; body: stri
   const body = typeof input.body === 'string' ? input.body.trim() : '';
   if (body === '') throw new Invalid('an annotation needs a text');
   if (body.length > MAX_BODY) throw new Invalid(`an annotation may be at most ${MAX_BODY} characters`);
+  refuseNul(body, 'an annotation');
   const anchor = checkAnchor(input.anchor);
   return runWithPurpose(ctx, { action: 'evidence.annotate', category: 'alteration' }, async (tx) => {
     const row = await findEvidence(tx, input.id, 'case.update');

@@ -4,6 +4,7 @@ import { recordCaseEvent } from '../cases/case-events.js';
 import type { Ctx } from '../context/context.js';
 import { runWithPurpose } from '../context/purpose.js';
 import { CaseGraphError, Invalid } from '../errors.js';
+import { refuseNul } from './custody.js';
 import { requireCaseOfPurpose } from './find-evidence.js';
 import { checkEvidenceContent } from './signatures.js';
 
@@ -56,6 +57,7 @@ export async function uploadEvidence(ctx: Ctx, input: EvidenceUpload): Promise<S
   const contentType = input.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
   const description = (input.description ?? '').trim();
   if (description.length > MAX_DESCRIPTION) throw new Invalid(`a description may be at most ${MAX_DESCRIPTION} characters`);
+  refuseNul(description, 'a description');
   checkEvidenceContent(contentType, input.content, allowedTypes);
   return runWithPurpose(ctx, { action: 'evidence.upload', category: 'collection' }, async (tx) => {
     await authorizeCase(tx, 'case.update', input.caseId);

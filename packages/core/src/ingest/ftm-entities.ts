@@ -49,7 +49,8 @@ function parseFtmLine(lineNumber: number, text: string): FtmEntityItem {
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return { lineNumber, error: 'expected an FtM entity object {"id", "schema", "properties"}' };
   const raw = data as { id?: unknown; schema?: unknown; properties?: unknown };
-  const id = typeof raw.id === 'string' ? raw.id : String(raw.id);
+  // JSON.stringify, not String: an object such as {"toString": ""} cannot be turned into text.
+  const id = typeof raw.id === 'string' ? raw.id : (JSON.stringify(raw.id) ?? 'without an id');
   if (typeof raw.id !== 'string') return { lineNumber, error: `entity ${id}: the id must be text` };
   const entity = { id: raw.id, schema: raw.schema as string, properties: (raw.properties ?? {}) as Record<string, string[]> };
   const { problems } = checkEntity(entity);

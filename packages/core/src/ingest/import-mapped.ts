@@ -309,11 +309,17 @@ async function openJob(ctx: Ctx, input: ImportOptions, fingerprint: string): Pro
   return { id, progress: {} };
 }
 
+// Text PostgreSQL refuses inside JSON: U+0000 and UTF-16 surrogates without their other half.
+// eslint-disable-next-line no-control-regex
+const UNSTORABLE_IN_JSON = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 async function finishJob(ctx: Ctx, jobId: string, status: 'done' | 'failed' | 'cancelled', summary: ImportSummary): Promise<void> {
   const { failures, ...counts } = summary;
+  // A failure's reason may quote the bad input itself; the job must finish all the same.
+  const storable = (_key: string, value: unknown) => (typeof value === 'string' ? value.replace(UNSTORABLE_IN_JSON, '\ufffd') : value);
   await ctx.db
     .updateTable('import_jobs')
-    .set({ status, finished_at: ctx.now(), summary: JSON.stringify({ ...counts, failures: failures.slice(0, 100) }) })
+    .set({ status, finished_at: ctx.now(), summary: JSON.stringify({ ...counts, failures: failures.slice(0, 100) }, storable) })
     .where('id', '=', jobId)
     .execute();
 }

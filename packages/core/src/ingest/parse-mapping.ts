@@ -1,6 +1,6 @@
 import type { Schema } from '@alephdata/followthemoney';
 import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
-import { model } from '../model/ftm.js';
+import { findSchema, model } from '../model/ftm.js';
 import { checkDateFormat } from './dates.js';
 import {
   MappingError,
@@ -67,12 +67,29 @@ export function parseMapping(text: string, options: { fileName?: string } = {}):
     throw new MappingError({ fileName, line: yamlError.linePos?.[0].line ?? null }, `not valid YAML: ${message}`);
   }
   const reader: MappingReader = new MappingReader(doc, lines, fileName);
-  const root: unknown = doc.toJS({ maxAliasCount: 100 });
+  const root = mappingData(doc, fileName);
   if (root === null || root === undefined) reader.fail({}, [], 'the file is empty; expected dataset names with their queries');
   if (!isData(root)) reader.fail({}, [], 'expected a mapping of dataset names to their queries at the top level');
   const datasets = Object.entries(root).map(([name, meta]) => readDataset(reader, name, meta));
   if (datasets.length === 0) reader.fail({}, [], 'the file defines no dataset');
   return { fileName, datasets, warnings: reader.warnings };
+}
+
+const MAX_ALIAS_COUNT = 100;
+
+/** The document as data; an alias bomb ("billion laughs") is refused before it expands, and so is nesting deeper than the stack. */
+function mappingData(doc: Document, fileName: string | null): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    const problem =
+      error instanceof RangeError
+        ? 'the file nests too deeply'
+        : /alias/i.test((error as Error).message)
+          ? `its aliases expand past the limit of ${MAX_ALIAS_COUNT} (an alias bomb?); write the repeated values out`
+          : (error as Error).message;
+    throw new MappingError({ fileName, line: null }, `not valid YAML: ${problem}`);
+  }
 }
 
 function readDataset(reader: MappingReader, name: string, meta: unknown): MappingDataset {
@@ -134,7 +151,7 @@ function readEntity(reader: MappingReader, where: MappingLocation, path: Path, d
   rejectUnknownKeys(reader, where, path, data, ENTITY_KEYS, 'entity');
   if (data.schema === undefined || data.schema === null) reader.fail(where, path, 'the entity has no `schema`');
   const schemaName = text(reader, where, [...path, 'schema'], data.schema, 'the schema');
-  const schema = model.schemata[schemaName];
+  const schema = findSchema(schemaName);
   if (schema === undefined) reader.fail(where, [...path, 'schema'], `unknown schema "${schemaName}"${suggestSchema(schemaName)}`);
   if (schema.abstract) {
     const concrete = schema.getChildren().filter((child) => !child.abstract).map((child) => child.name).slice(0, 6);

@@ -66,7 +66,7 @@ export async function* readCsvRows(stream: Readable, options: CsvOptions = {}): 
       yield { rowNumber, error: `the row has ${record.length} fields and the header ${header.length}` };
       continue;
     }
-    const row: Record<string, string> = {};
+    const row = emptyRow();
     header.forEach((name, i) => {
       if (name !== '') row[name] = record[i] ?? '';
     });
@@ -121,7 +121,7 @@ export function detectFormat(fileName: string): SourceFormat {
 
 /** A parsed JSON object as a row: scalars as text, null dropped, nested values as JSON text. */
 export function jsonObjectToRow(object: Record<string, unknown>): Record<string, string> {
-  const row: Record<string, string> = {};
+  const row = emptyRow();
   for (const [key, value] of Object.entries(object)) {
     if (value === null || value === undefined) continue;
     if (typeof value === 'string') row[key] = value;
@@ -129,6 +129,11 @@ export function jsonObjectToRow(object: Record<string, unknown>): Record<string,
     else row[key] = JSON.stringify(value);
   }
   return row;
+}
+
+/** A row with no prototype, so a column named "__proto__" is a column like any other. */
+function emptyRow(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
 }
 
 /** What a decoder puts where bytes are not UTF-8: data in another encoding would be stored garbled. */

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { model } from '../model/ftm.js';
+import { findPropertyType } from '../model/ftm.js';
 import { checkIsoDate } from './dates.js';
 
 /**
@@ -14,7 +14,10 @@ const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:".]+(\.[^\s@<>()[\],;:".]+)+$/
 const MIMETYPE = /^([a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*)\s*(;.*)?$/i;
 const IBAN = /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/;
 const URL_SCHEMES = new Set(['http:', 'https:', 'ftp:', 'ftps:']);
-const GENDER_ALIASES: Record<string, string> = { m: 'male', f: 'female' };
+const GENDER_ALIASES = new Map([
+  ['m', 'male'],
+  ['f', 'female'],
+]);
 
 /**
  * Checks a value against its FtM property type (and the type's maximum length) and gives the
@@ -22,10 +25,12 @@ const GENDER_ALIASES: Record<string, string> = { m: 'male', f: 'female' };
  * @example checkValue('country', 'DE') // { ok: true, normalized: 'de' }
  */
 export function checkValue(propertyTypeName: string, value: string): ValueCheck {
-  const type = model.types[propertyTypeName];
+  const type = findPropertyType(propertyTypeName);
   if (type === undefined) return { ok: false, reason: `unknown property type "${propertyTypeName}"` };
   const text = value.trim();
   if (text === '') return { ok: false, reason: 'the value is empty' };
+  // PostgreSQL cannot store U+0000 in text; mapped rows drop control characters before this.
+  if (text.includes('\u0000')) return { ok: false, reason: 'the value holds the NUL character (U+0000), which text may not contain' };
   // Counting code points costs a copy; UTF-16 length is never smaller, so most values skip it.
   if (text.length > type.maxLength) {
     const length = [...text].length;
@@ -52,7 +57,7 @@ export function checkValue(propertyTypeName: string, value: string): ValueCheck 
     case 'topic':
       return checkEnum(text, type.values, 'an FtM topic such as "crime" or "role.pep"', false);
     case 'gender':
-      return checkEnum(GENDER_ALIASES[text.toLowerCase()] ?? text, type.values, '"male", "female" or "other"', false);
+      return checkEnum(GENDER_ALIASES.get(text.toLowerCase()) ?? text, type.values, '"male", "female" or "other"', false);
     case 'email':
       return checkEmail(text);
     case 'number':

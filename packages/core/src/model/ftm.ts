@@ -1,20 +1,34 @@
 import { Model, defaultModel } from '@alephdata/followthemoney';
-import type { Property, Schema } from '@alephdata/followthemoney';
+import type { Property, PropertyType, Schema } from '@alephdata/followthemoney';
 import { Invalid } from '../errors.js';
 
 /** The FollowTheMoney model, loaded from the published package's model JSON. */
 export const model: Model = new Model(defaultModel);
 
+/**
+ * A schema by name, or undefined. Only the model's own schemata count: names such as
+ * "constructor" or "__proto__" are keys of every plain object and must not find one.
+ * @example findSchema('Person')?.label // 'Person'
+ */
+export function findSchema(name: string): Schema | undefined {
+  return Object.hasOwn(model.schemata, name) ? model.schemata[name] : undefined;
+}
+
+/** A property type by name, or undefined (only the model's own types, as for schemata). */
+export function findPropertyType(name: string): PropertyType | undefined {
+  return Object.hasOwn(model.types, name) ? model.types[name] : undefined;
+}
+
 /** Returns a schema by name, or throws an error that names it. */
 export function getSchema(name: string): Schema {
-  const schema = model.schemata[name];
+  const schema = findSchema(name);
   if (schema === undefined) throw new Invalid(`unknown schema "${name}"`);
   return schema;
 }
 
 /** True when `name` is a schema of the model. */
 export function isSchema(name: string): boolean {
-  return model.schemata[name] !== undefined;
+  return findSchema(name) !== undefined;
 }
 
 // The FtM library builds a schema's inherited property map afresh on every lookup; ingest looks
@@ -47,7 +61,7 @@ export function getProperty(schemaName: string, propertyName: string): Property 
 
 /** The property-type group search indexes a property under (names, addresses, ...). */
 export function propertyGroup(typeName: string): string | null {
-  return model.types[typeName]?.group ?? null;
+  return findPropertyType(typeName)?.group ?? null;
 }
 
 /** The most specific schema both may be seen as, so an entity can combine statements. */

@@ -1,2 +1,3 @@
 export { dialects, openTestStore, testContext, FIXED_NOW, type Dialect } from './test-store.js';
 export { FEBRL_MAPPING } from './febrl-mapping.js';
+export { fuzzRuns, fuzzRouteRuns, fuzzTimeout, withinBudget, parsesOrRefuses, OverBudget } from './fuzz.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
-import { ANONYMOUS, authenticate, createContext, Forbidden, PurposeRequired, recordDenial, Unauthenticated, type Actor, type Ctx, type Purpose, type Role } from '@casegraph/core';
+import { ANONYMOUS, authenticate, createContext, Forbidden, Invalid, PurposeRequired, recordDenial, Unauthenticated, type Actor, type Ctx, type Purpose, type Role } from '@casegraph/core';
 import type { AppDeps } from '../app-deps.js';
 
 /**
@@ -64,11 +64,15 @@ export function requestToken(request: FastifyRequest): string | undefined {
 function headerText(request: FastifyRequest, name: string): string | null {
   const raw = request.headers[name];
   if (typeof raw !== 'string' || raw === '') return null;
+  let text = raw;
   try {
-    return decodeURIComponent(raw);
+    text = decodeURIComponent(raw);
   } catch {
-    return raw;
+    // Not URI-encoded after all: taken as written.
   }
+  // The purpose is stored with every audit event, and the store cannot hold U+0000.
+  if (text.includes('\u0000')) throw new Invalid(`the ${name} header may not contain the NUL character (U+0000)`);
+  return text;
 }
 
 /** The purpose a request states in its headers, or null when it states none. */
@@ -109,6 +113,8 @@ export function registerRoutePolicies(app: FastifyInstance, deps: AppDeps, optio
   app.addHook('onRequest', async (request) => {
     const policy = request.routeOptions.config.policy;
     if (policy === undefined || policy.kind === 'public') return;
+    // A purpose the store cannot record is refused before anything is done or recorded under it.
+    requestPurpose(request);
     const token = requestToken(request);
     if (token === undefined) throw new Unauthenticated('sign in first: this needs a session or a bearer token');
     const actor = await authenticate({ db: deps.store.db, now: () => new Date(), config: deps.config }, token);

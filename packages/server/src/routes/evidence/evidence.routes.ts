@@ -4,6 +4,7 @@ import multipart from '@fastify/multipart';
 import { annotateEvidence, evidenceTooLarge, getEvidence, Invalid, listEvidence, readEvidenceContent, rolesFor, transferEvidence, uploadEvidence } from '@casegraph/core';
 import type { AppDeps } from '../../app-deps.js';
 import { requestContext, type RoutePolicy } from '../../plugins/route-policy.js';
+import { formError, formParts } from '../multipart-form.js';
 
 const caseParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^C-\\d{4}-\\d{4,}$' } } } as const;
 const evidenceParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
@@ -88,7 +89,7 @@ export function evidenceRoutes(app: FastifyInstance, deps: AppDeps): void {
         if (!request.isMultipart()) throw new Invalid('send the file as multipart/form-data, in the field "file"');
         let file: { fileName: string; contentType: string; content: Buffer } | undefined;
         let description: string | undefined;
-        for await (const part of request.parts()) {
+        for await (const part of formParts(request)) {
           if (part.type === 'field') {
             if (part.fieldname !== 'description') throw new Invalid(`unexpected field "${part.fieldname}": send "file" and optionally "description"`);
             if (typeof part.value !== 'string') throw new Invalid('the description must be text');
@@ -101,7 +102,7 @@ export function evidenceRoutes(app: FastifyInstance, deps: AppDeps): void {
             content = await part.toBuffer();
           } catch (error) {
             if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw evidenceTooLarge(maxBytes);
-            throw error;
+            throw formError(error);
           }
           file = { fileName: part.filename, contentType: part.mimetype, content };
         }

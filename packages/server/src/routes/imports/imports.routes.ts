@@ -8,6 +8,7 @@ import multipart from '@fastify/multipart';
 import { Conflict, getSource, importMapped, Invalid, NotFound, parseMapping, type Mapping } from '@casegraph/core';
 import type { AppDeps } from '../../app-deps.js';
 import { requestContext, type RoutePolicy } from '../../plugins/route-policy.js';
+import { formError, formParts } from '../multipart-form.js';
 
 /** The largest data file an upload may carry: 4 GiB. */
 const MAX_UPLOAD_BYTES = 4 * 2 ** 30;
@@ -43,6 +44,19 @@ const jobShape = {
   },
 } as const;
 
+/**
+ * The name an uploaded file is kept under while its import runs: its own name (its extension
+ * tells the format), refused when it could not be a file's name on disk.
+ */
+function uploadedFileName(raw: string, fallback: string, field: string): string {
+  const name = basename(raw || fallback).trim();
+  // eslint-disable-next-line no-control-regex
+  if (name === '' || name === '.' || name === '..' || /[\u0000-\u001f\u007f]/.test(name) || Buffer.byteLength(name) > 255) {
+    throw new Invalid(`the ${field} file's name must be a file name of at most 255 bytes without control characters`);
+  }
+  return name;
+}
+
 /** Imports over HTTP: upload a data file with its mapping, follow the job, cancel it. */
 export function importsRoutes(app: FastifyInstance, deps: AppDeps): void {
   const running = new Map<string, Running>();
@@ -71,16 +85,16 @@ export function importsRoutes(app: FastifyInstance, deps: AppDeps): void {
         let mappingName = 'mapping.yml';
         let dataPath: string | undefined;
         try {
-          for await (const part of request.parts()) {
+          for await (const part of formParts(request)) {
             if (part.type === 'field') {
               if (part.fieldname === 'source' && typeof part.value === 'string') sourceId = part.value;
               continue;
             }
             if (part.fieldname === 'mapping') {
-              mappingName = basename(part.filename || 'mapping.yml');
+              mappingName = uploadedFileName(part.filename, 'mapping.yml', 'mapping');
               mapping = parseMapping((await part.toBuffer()).toString('utf8'), { fileName: mappingName });
             } else if (part.fieldname === 'data') {
-              dataPath = join(folder, basename(part.filename || 'data.csv'));
+              dataPath = join(folder, uploadedFileName(part.filename, 'data.csv', 'data'));
               await pipeline(part.file, createWriteStream(dataPath));
               if (part.file.truncated) throw new Invalid(`the data file is larger than the ${MAX_UPLOAD_BYTES / 2 ** 30} GiB an upload may be`);
             } else {
@@ -93,7 +107,7 @@ export function importsRoutes(app: FastifyInstance, deps: AppDeps): void {
           await getSource(deps.store.db, sourceId);
         } catch (error) {
           rmSync(folder, { recursive: true, force: true });
-          throw error;
+          throw formError(error);
         }
         const controller = new AbortController();
         const live: Running = { controller, startedAt: Date.now(), rows: 0, statements: 0, fraction: 0, folder };
