@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isCaseGraphError } from '@casegraph/core';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerBackupCommands } from './commands/backup.js';
 import { registerExportCommands, registerImportCommands } from './commands/import.js';
 import { registerOversightCommands } from './commands/oversight.js';
 import { registerCaseCommands } from './commands/case.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerImportCommands(program);
   registerExportCommands(program);
   registerAuditCommands(program);
+  registerBackupCommands(program);
   registerOversightCommands(program);
   registerConnectorCommands(program);
   registerSearchCommands(program);

@@ -107,3 +107,4 @@ export { resolveEntities, canonicalId, loadResolutionRecords, type ResolveSummar
 export { judgePair, undoJudgment, type Judgment, type Verdict } from './resolution/judgments.js';
 export { exportClusters, type ClusterRow } from './resolution/export-clusters.js';
 export { reviewQueue, type ReviewPair } from './resolution/review-queue.js';
+export * from './backup/index.js';
