@@ -1,3 +1,4 @@
 export { dialects, openTestStore, testContext, FIXED_NOW, type Dialect } from './test-store.js';
 export { FEBRL_MAPPING } from './febrl-mapping.js';
 export { fuzzRuns, fuzzRouteRuns, fuzzTimeout, withinBudget, parsesOrRefuses, OverBudget } from './fuzz.js';
+export { createPgCluster, findPgBin, freePort, type PgCluster, type PgClusterOptions } from './pg-cluster.js';
