@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { isCaseGraphError } from '@casegraph/core';
+import { diskFullFrom, isCaseGraphError } from '@casegraph/core';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerBackupCommands } from './commands/backup.js';
 import { registerExportCommands, registerImportCommands } from './commands/import.js';
@@ -57,6 +57,9 @@ export async function main(argv: string[]): Promise<number> {
 
 function oneLine(error: unknown): string {
   if (isCaseGraphError(error)) return error.message.replace(/\s*\n\s*/g, ' ');
+  // PostgreSQL's own words for a full disk name its files; the user needs to know what to free.
+  const full = diskFullFrom(error);
+  if (full !== undefined) return full.message;
   if (error instanceof Error) return (error.message || error.name).split('\n')[0] ?? 'failed';
   return String(error);
 }

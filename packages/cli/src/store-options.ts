@@ -7,18 +7,22 @@ import { createDb, parseConfig, Invalid, type CoreConfig, type Store, type Store
 export interface StoreFlags {
   data?: string;
   databaseUrl?: string;
+  databaseReplicaUrl?: string;
   config?: string;
 }
 
 /**
  * Explicit flags win over the environment: --data, then --database-url, then DATABASE_URL,
- * then CASEGRAPH_DATA, then ./data.
+ * then CASEGRAPH_DATA, then ./data. A read replica (--database-replica-url, then
+ * DATABASE_REPLICA_URL) goes with any of them; the store refuses it without a PostgreSQL primary.
  */
 export function resolveStoreOptions(flags: StoreFlags, env: NodeJS.ProcessEnv = process.env): StoreOptions {
-  if (flags.data !== undefined) return { dataDir: resolve(flags.data) };
+  const replicaUrl = flags.databaseReplicaUrl ?? env.DATABASE_REPLICA_URL;
+  const replica = replicaUrl !== undefined && replicaUrl !== '' ? { replicaUrl } : {};
+  if (flags.data !== undefined) return { dataDir: resolve(flags.data), ...replica };
   const url = flags.databaseUrl ?? env.DATABASE_URL;
-  if (url !== undefined && url !== '') return { databaseUrl: url };
-  return { dataDir: resolve(env.CASEGRAPH_DATA ?? './data') };
+  if (url !== undefined && url !== '') return { databaseUrl: url, ...replica };
+  return { dataDir: resolve(env.CASEGRAPH_DATA ?? './data'), ...replica };
 }
 
 function configPath(flags: StoreFlags, env: NodeJS.ProcessEnv): string | undefined {
@@ -72,5 +76,6 @@ export function storeFlags(command: Command): Command {
   return command
     .addOption(new Option('--data <dir>', 'data folder of the embedded store (default: $CASEGRAPH_DATA or ./data)'))
     .addOption(new Option('--database-url <url>', 'PostgreSQL connection string (default: $DATABASE_URL)'))
+    .addOption(new Option('--database-replica-url <url>', 'PostgreSQL read replica for search and graph reads (default: $DATABASE_REPLICA_URL)'))
     .addOption(new Option('--config <file>', 'deployment config file (default: $CASEGRAPH_CONFIG or ./casegraph.config.json)'));
 }

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'purpose-required'
   | 'store-unavailable'
   | 'store-locked'
+  | 'disk-full'
   | 'too-large';
 
 /** A deliberate error: its message is written for the user and is safe to show. */
@@ -75,6 +76,16 @@ export class StoreUnavailable extends CaseGraphError {
 export class StoreLocked extends CaseGraphError {
   constructor(message: string, details?: Record<string, unknown>) {
     super('store-locked', message, details);
+  }
+}
+
+/**
+ * The store's disk has no room for the write: nothing of the failed call was kept, what was
+ * acknowledged before stays, and writes succeed again once space is freed.
+ */
+export class DiskFull extends CaseGraphError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('disk-full', message, details);
   }
 }
 

@@ -1,6 +1,7 @@
 export {
   CaseGraphError,
   Conflict,
+  DiskFull,
   Forbidden,
   Invalid,
   NotFound,
@@ -17,9 +18,10 @@ export { checkPurpose, requirePurpose, runAudited, runWithPurpose, recordDenial,
 export { generateCheckpointKey, verifyCheckpoint, CheckpointError } from './audit/merkle/index.js';
 export { loadOrCreateKeys, readKeys, sealTerms, openTerms, type AuditKeys } from './audit/keys.js';
 export { checkpointAuditLog, verifyAuditLog, CHECKPOINT_ORIGIN, type AuditCheckpoint, type VerifyProblem, type VerifyReport } from './audit/verify-log.js';
+export { auditLogStatus, type AuditStatus, type AuditStatusScope } from './audit/audit-status.js';
 export { recordEvent, listEvents, type AuditCategory, type AuditEventInput, type AuditOutcome } from './audit/record-event.js';
 export { model, getSchema, getProperty, isSchema, propertyGroup, commonSchema } from './model/index.js';
-export { createDb, lockDataFolder, migrateToLatest, knownMigrations, refreshStatistics, APP_ROLE, type Store, type StoreOptions, type DataFolderLock, type LockOwner } from './store/index.js';
+export { createDb, lockDataFolder, migrateToLatest, knownMigrations, refreshStatistics, storeUnavailableFrom, diskFullFrom, diskFullMessage, DISK_RESERVE_BYTES, APP_ROLE, type Store, type StoreOptions, type DataFolderLock, type LockOwner } from './store/index.js';
 export type { Database } from './store/schema.js';
 export { registerSource, getSource, listSources, SENSITIVE_CATEGORIES, type Source, type SourcePolicy } from './sources/register-source.js';
 export { checkEntity, describeProblem, type EntityInput, type EntityProblem, type CheckedValue } from './entities/check-entity.js';
@@ -108,3 +110,4 @@ export { judgePair, undoJudgment, type Judgment, type Verdict } from './resoluti
 export { exportClusters, type ClusterRow } from './resolution/export-clusters.js';
 export { reviewQueue, type ReviewPair } from './resolution/review-queue.js';
 export * from './backup/index.js';
+export * from './live/index.js';

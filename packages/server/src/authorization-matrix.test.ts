@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import {
@@ -52,6 +52,8 @@ interface Cell {
   body?: unknown;
   /** A body sent as is, with its content type (multipart uploads). */
   raw?: { body: Buffer; contentType: string };
+  /** A streaming answer (Server-Sent Events): when allowed, only its status and headers are read, then it is ended. */
+  stream?: boolean;
   /** The purpose the caller states when the matrix says it states one (by default the case's). */
   purpose?: { code: string; caseId: string | null };
   /** What the rules say: may this caller do this? */
@@ -59,6 +61,19 @@ interface Cell {
 }
 
 const ENTITY_PLAIN = 'entity-plain';
+
+/** Injects a request whose allowed answer never ends: status and headers, then the stream is ended; a refusal is read whole. */
+async function injectStreaming(app: FastifyInstance, options: InjectOptions): Promise<{ statusCode: number; body: string }> {
+  const response = await app.inject({ ...options, payloadAsStream: true });
+  const raw = response as unknown as { raw: { res: { destroy(): void } }; stream(): AsyncIterable<Buffer> };
+  if (response.statusCode < 400) {
+    raw.raw.res.destroy();
+    return { statusCode: response.statusCode, body: '' };
+  }
+  let body = '';
+  for await (const chunk of raw.stream()) body += chunk.toString();
+  return { statusCode: response.statusCode, body };
+}
 const IMPORT_MAPPING = `
 people:
   queries:
@@ -518,6 +533,9 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
         };
         return rowsOfGraph;
       })(),
+      // Rows: live updates.
+      // Ids of what changed, never content: anyone signed in may listen, with or without a purpose.
+      'GET /api/live': async (c) => [{ method: 'GET', url: '/api/live', stream: true, expected: c.userId !== null }],
       // Rows: case file.
       'POST /api/cases/:id/export': async (c) => {
         // A disclosure of personal data: an entity reader on the case's team (or a supervisor of its
@@ -558,7 +576,8 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
                 }
                 if (cell.raw !== undefined) headers['content-type'] = cell.raw.contentType;
                 const payload = cell.raw?.body ?? (cell.body as object | undefined);
-                const response = await app.inject({ method: cell.method, url: cell.url, headers, ...(payload !== undefined ? { payload } : {}) });
+                const request = { method: cell.method, url: cell.url, headers, ...(payload !== undefined ? { payload } : {}) };
+                const response = cell.stream === true ? await injectStreaming(app, request) : await app.inject(request);
                 cells++;
                 const allowed = response.statusCode < 400;
                 const label = `${cell.method} ${cell.url} as ${role}${marked ? '+' + MARKING : ''}${owner ? ' owner' : ''}${purpose ? ' with purpose' : ''}: ${response.statusCode}`;

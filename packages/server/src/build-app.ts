@@ -30,6 +30,7 @@ import { evidenceRoutes } from './routes/evidence/evidence.routes.js';
 import { timelineRoutes } from './routes/timeline/timeline.routes.js';
 import { graphRoutes } from './routes/graph/graph.routes.js';
 import { caseFileRoutes } from './routes/case-file/case-file.routes.js';
+import { liveRoutes, type LiveRouteOptions } from './routes/live/live.routes.js';
 import { VERSION } from './version.js';
 
 /** Options for building the HTTP app. */
@@ -47,6 +48,8 @@ export interface BuildAppOptions {
   connectors?: ConnectorSet;
   /** Lets the single sign-on provider be reached over plain HTTP (tests with a local provider only). */
   allowInsecureOidc?: boolean;
+  /** Live updates: this process's worker number (1 when not clustered) and the stream timing. */
+  live?: LiveRouteOptions;
 }
 
 /**
@@ -95,6 +98,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   connectorsRoutes(app, deps, options.connectors ?? noConnectors());
   retentionRoutes(app, deps);
   purposesRoutes(app, deps);
+  liveRoutes(app, deps, options.live);
 
   if (webRoot !== undefined) {
     await app.register(fastifyStatic, { root: webRoot, wildcard: true, index: ['index.html'] });

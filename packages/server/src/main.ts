@@ -18,7 +18,7 @@ const HOUSEKEEPING_MS = 60_000;
  * the audit log every minute in which it grew, and on close.
  * @example const server = await startServer({ store, config, host: '127.0.0.1', port: 8080 });
  */
-export async function startServer(options: BuildAppOptions & { host: string; port: number; keys?: AuditKeys }): Promise<RunningServer> {
+export async function startServer(options: BuildAppOptions & { host: string; port: number; keys?: AuditKeys; housekeeping?: boolean }): Promise<RunningServer> {
   const app = await buildApp(options);
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
@@ -45,8 +45,10 @@ export async function startServer(options: BuildAppOptions & { host: string; por
     const head = await options.store.db.selectFrom('audit_head').select('size').where('id', '=', 1).executeTakeFirst();
     if (head !== undefined && Number(head.size) !== signedSize) signedSize = (await checkpointAuditLog(ctx, options.keys)).treeSize;
   };
+  // Of several workers on one store, one runs housekeeping (`housekeeping: false` on the others).
+  const runsHousekeeping = options.housekeeping !== false;
   const timer = setInterval(() => {
-    housekeeping().catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed'));
+    if (runsHousekeeping) housekeeping().catch((error: unknown) => app.log.error({ err: error }, 'housekeeping failed'));
   }, HOUSEKEEPING_MS);
   timer.unref();
   return {
@@ -55,7 +57,7 @@ export async function startServer(options: BuildAppOptions & { host: string; por
     close: async () => {
       clearInterval(timer);
       await app.close();
-      await housekeeping().catch((error: unknown) => app.log.error({ err: error }, 'final checkpoint failed'));
+      if (runsHousekeeping) await housekeeping().catch((error: unknown) => app.log.error({ err: error }, 'final checkpoint failed'));
     },
   };
 }

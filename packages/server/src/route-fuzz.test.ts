@@ -19,6 +19,9 @@ import { openSession } from './test-support/sessions.js';
  */
 
 const RUNS = fuzzRouteRuns();
+/** CASEGRAPH_FUZZ_SEED replays a run: every route gets the same seed, so one route can be run again alone. */
+const SEED = process.env.CASEGRAPH_FUZZ_SEED === undefined || process.env.CASEGRAPH_FUZZ_SEED === '' ? null : Number(process.env.CASEGRAPH_FUZZ_SEED);
+if (SEED !== null && !Number.isInteger(SEED)) throw new Error(`CASEGRAPH_FUZZ_SEED must be a whole number, not "${process.env.CASEGRAPH_FUZZ_SEED}"`);
 const BODY_LIMIT = 64 * 1024;
 const REQUEST_BUDGET_MS = 15_000;
 
@@ -376,10 +379,15 @@ describe.each(dialects())('route fuzzer on %s', (dialect) => {
   const users = new Map<string, { id: string; roles: Role[]; compartments: string[] }>();
   const tokens = new Map<string, string>();
 
-  async function openSessions(): Promise<void> {
-    // Some routes end sessions, disable users or lock them out: every route starts from the same callers.
+  /** Some routes disable users or lock them out (refused sign-ins count towards a lockout). */
+  async function releaseUsers(): Promise<void> {
     await store.db.updateTable('users').set({ disabled: false, locked_at: null }).where('username', 'like', 'fuzz-%').execute();
-    for (const [name, user] of users) tokens.set(name, await openSession(store, user.id));
+  }
+
+  async function openSessions(only?: string): Promise<void> {
+    // Some routes end sessions, disable users or lock them out: every route starts from the same callers.
+    await releaseUsers();
+    for (const [name, user] of users) if (only === undefined || only === name) tokens.set(name, await openSession(store, user.id));
   }
 
   async function counts(): Promise<Record<string, number>> {
@@ -441,6 +449,14 @@ describe.each(dialects())('route fuzzer on %s', (dialect) => {
     const only = process.env.CASEGRAPH_FUZZ_ROUTE;
     if (only !== undefined && only !== '') fuzzed = operations.filter((op) => `${op.method} ${op.path}`.includes(only));
     else fuzzed = operations;
+    // CASEGRAPH_FUZZ_ROUTE_GROUP=k/n keeps every n-th route from the k-th, so a full run can be
+    // split over processes run one after another, each with a fresh store.
+    const group = /^(\d+)\/(\d+)$/.exec(process.env.CASEGRAPH_FUZZ_ROUTE_GROUP ?? '');
+    if (group !== null) {
+      const [k, n] = [Number(group[1]), Number(group[2])];
+      if (k < 1 || k > n) throw new Error(`CASEGRAPH_FUZZ_ROUTE_GROUP must be k/n with 1 <= k <= n, not ${process.env.CASEGRAPH_FUZZ_ROUTE_GROUP}`);
+      fuzzed = fuzzed.filter((_, i) => i % n === k - 1);
+    }
   });
   afterAll(async () => {
     await app?.close();
@@ -508,6 +524,16 @@ describe.each(dialects())('route fuzzer on %s', (dialect) => {
         await openSessions();
         await store.db.insertInto('case_members').values({ case_id: caseId, user_id: users.get('fuzz-analyst')?.id ?? '', role: 'owner', added_at: new Date(), added_by: 'local-operator' }).onConflict((oc) => oc.doNothing()).execute();
         const statuses = new Map<number, number>();
+        const seed = SEED ?? Math.floor(Math.random() * 2 ** 31);
+        const timing = { started: performance.now(), inject: 0, counts: 0, settle: 0 };
+        const timed = async <T>(part: 'inject' | 'counts' | 'settle', work: () => Promise<T>): Promise<T> => {
+          const at = performance.now();
+          try {
+            return await work();
+          } finally {
+            timing[part] += performance.now() - at;
+          }
+        };
         let stored: Record<string, number> | null = null;
         const run = fc.assert(
           fc.asyncProperty(requestFor(operation), async (request) => {
@@ -515,9 +541,11 @@ describe.each(dialects())('route fuzzer on %s', (dialect) => {
             if (headers.cookie !== undefined) headers.cookie = `${SESSION_COOKIE}=${tokens.get(request.caller) ?? 'none'}`;
             // The counts after one refusal are the counts before the next request: one count per request.
             const mutating = operation.method !== 'GET';
-            const before = mutating ? (stored ??= await counts()) : null;
-            const response = await withinBudget(REQUEST_BUDGET_MS, () =>
-              app.inject({ method: operation.method as 'GET', url: request.url, headers, ...(request.payload === undefined ? {} : { payload: request.payload }) }),
+            const before = mutating ? (stored ??= await timed('counts', counts)) : null;
+            const response = await timed('inject', () =>
+              withinBudget(REQUEST_BUDGET_MS, () =>
+                app.inject({ method: operation.method as 'GET', url: request.url, headers, ...(request.payload === undefined ? {} : { payload: request.payload }) }),
+              ),
             );
             statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
             const label = `${operation.method} ${request.url.slice(0, 300)} as ${request.caller} (purpose ${request.purpose}): ${response.statusCode} ${response.body.slice(0, 500)}`;
@@ -529,26 +557,34 @@ describe.each(dialects())('route fuzzer on %s', (dialect) => {
               const body = JSON.parse(response.body) as { message?: unknown };
               expect(typeof body.message === 'string' && body.message.trim() !== '', label).toBe(true);
               if (before !== null) {
-                stored = await counts();
+                stored = await timed('counts', counts);
                 expect(stored, label).toEqual(before);
               }
             } else {
               stored = null;
               if (response.headers['content-type']?.toString().startsWith('application/json')) learnIds(JSON.parse(response.body));
-              if (operation.path === '/api/imports') await importsSettled();
+              if (operation.path === '/api/imports') await timed('settle', importsSettled);
             }
+            // A refused request ended no session; signing out ends only the caller's own.
             if (RESETS.has(name)) {
-              await openSessions();
-              stored = null;
+              if (response.statusCode < 400) await openSessions(name === 'POST /api/auth/sign-out' ? request.caller : undefined);
+              else await releaseUsers();
             }
           }),
-          { numRuns: RUNS },
+          { numRuns: RUNS, seed },
         );
         await run.catch((error: unknown) => {
           const cause = (error as Error & { cause?: unknown }).cause;
           failures.push(`${name}: ${cause instanceof Error ? cause.message.slice(0, 3000) : ''}\n${(error as Error).message.slice(0, 3000)}`);
         });
-        summary.push(`${name}: ${[...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ')}`);
+        const seconds = (ms: number) => (ms / 1000).toFixed(1);
+        const total = [...statuses.values()].reduce((sum, n) => sum + n, 0);
+        summary.push(
+          `${name} (seed ${seed}): ${total} requests in ${seconds(performance.now() - timing.started)} s (answering ${seconds(timing.inject)} s, counting rows ${seconds(timing.counts)} s, waiting for imports ${seconds(timing.settle)} s): ${[...statuses]
+            .sort(([a], [b]) => a - b)
+            .map(([status, n]) => `${status}×${n}`)
+            .join(' ')}`,
+        );
         // Progress as each route ends, so a long run shows how far it got.
         if (RUNS >= 1000) process.stdout.write(`route fuzzer (${dialect}) ${summary.length}/${fuzzed.length} ${summary.at(-1) ?? ''}\n`);
       }

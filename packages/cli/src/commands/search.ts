@@ -33,7 +33,7 @@ export function registerSearchCommands(program: Command): void {
     const store = await openStore(flags);
     try {
       const keys = loadOrCreateKeys(resolveKeysPath(flags), 'casegraph');
-      const ctx = createContext({ db: store.db, actor: LOCAL_OPERATOR, config, purpose: { caseId: flags.case ?? null, code: flags.purpose, justification: flags.justification } });
+      const ctx = createContext({ db: store.db, readDb: store.readDb, actor: LOCAL_OPERATOR, config, purpose: { caseId: flags.case ?? null, code: flags.purpose, justification: flags.justification } });
       const result = await searchEntities(ctx, { query, cursor: flags.cursor, limit: flags.limit }, (terms) => sealTerms(keys, terms));
       for (const hit of result.results) {
         if (flags.format === 'jsonl') {

@@ -5,6 +5,7 @@ import { LOCAL_OPERATOR, type Ctx } from '../context/context.js';
 import { runWithPurpose } from '../context/purpose.js';
 import { Forbidden, Invalid } from '../errors.js';
 import { recordEvidenceExport } from '../evidence/custody.js';
+import { publishLive } from '../live/live-events.js';
 import { assembleCaseFile } from './assemble-case-file.js';
 import { caseFileName } from './content.js';
 import { renderCaseFileHtml } from './render-html.js';
@@ -89,6 +90,7 @@ export async function exportCaseFile(ctx: Ctx, input: { caseId: string; format: 
         detail: JSON.stringify({ recipient, format, sha256, fileName, evidenceIds: assembled.evidenceIds, ...(reason === null ? {} : { reason }) }),
       })
       .execute();
+    await publishLive(tx, { kind: 'case-changed', caseId });
     return {
       value: { fileName, contentType: CONTENT_TYPES[format], bytes, sha256 },
       objectIds: [caseId, ...assembled.evidenceIds],

@@ -1,4 +1,5 @@
 import type { Ctx } from '../context/context.js';
+import { publishLive } from '../live/live-events.js';
 
 /** The kinds of case event a timeline shows. */
 export type CaseEventKind = 'created' | 'status' | 'member' | 'subject' | 'task' | 'note' | 'link' | 'overlap' | 'evidence';
@@ -25,4 +26,5 @@ export async function recordCaseEvent(
       detail: JSON.stringify(event.detail ?? {}),
     })
     .execute();
+  await publishLive(tx, { kind: 'case-changed', caseId: event.caseId });
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../context/context.js';
 import { runAudited } from '../context/purpose.js';
 import { NotFound } from '../errors.js';
+import { publishLive } from '../live/live-events.js';
 
 /** Something a user has been told. */
 export interface Notification {
@@ -26,6 +27,7 @@ export async function notifyUsers(tx: Ctx, userIds: readonly string[], note: { k
     .insertInto('notifications')
     .values(recipients.map((userId) => ({ id: randomUUID(), user_id: userId, kind: note.kind, case_id: note.caseId, ref_id: note.refId, message: note.message, created_at: tx.now() })))
     .execute();
+  await publishLive(tx, recipients.map((userId) => ({ kind: 'notification', userId }) as const));
 }
 
 /**

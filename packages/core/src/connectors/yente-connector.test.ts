@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkEntity } from '../entities/check-entity.js';
 import { Invalid } from '../errors.js';
-import { findProperty, model } from '../model/ftm.js';
+import { findProperty, findSchema } from '../model/ftm.js';
 import { connectorContract } from '../test-support/connector-contract.js';
 import { ConnectorFailure, type ConnectorCallOptions } from './connector.js';
 import type { YenteConnectorDefinition } from './definitions.js';
@@ -70,6 +70,8 @@ const ENTITIES: YenteEntity[] = [
     email: ['q.harrowgate@example.org', 42],
     notes: 'not a list',
   }),
+  // Schema names every JavaScript object answers to: a remote that serves them serves no schema the model has.
+  ...['constructor', '__proto__', 'toString', 'hasOwnProperty'].map((schema, i) => entity(`cg-odd-schema-000${i + 1}`, schema, { name: ['Orsolya Vantongeren'] })),
 ];
 
 const tokens = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((token) => token !== '');
@@ -81,7 +83,7 @@ const NORMALIZE: Record<string, (value: string) => string> = {
 
 /** The values of one property type an entity holds (names only, for schemata the model does not know). */
 function valuesOfType(held: { schema: string; properties: Record<string, unknown> }, type: string): string[] {
-  const schema = model.schemata[held.schema];
+  const schema = findSchema(held.schema);
   return Object.entries(held.properties).flatMap(([name, values]) => {
     const propertyType = schema === undefined ? (name === 'name' ? 'name' : null) : findProperty(schema, name)?.type.name;
     return propertyType === type && Array.isArray(values) ? values.filter((value): value is string => typeof value === 'string') : [];
@@ -173,13 +175,13 @@ async function startYente(): Promise<YenteService> {
         const cutoff = number(url.searchParams, 'cutoff', 0.5);
         const responses: Record<string, unknown> = {};
         for (const [key, example] of Object.entries(queries)) {
-          const schema = model.schemata[example.schema];
+          const schema = findSchema(example.schema);
           // yente refuses examples it cannot parse: an unknown schema, or a property the schema lacks.
           if (schema === undefined || Object.keys(example.properties).some((name) => findProperty(schema, name) === undefined)) {
             return sendJson(response, 400, { detail: 'Cannot parse example entity' });
           }
           const scored = ENTITIES.filter((candidate) => {
-            const held = model.schemata[candidate.schema];
+            const held = findSchema(candidate.schema);
             // An upstream entity of a schema the model does not know is served as it is.
             return held === undefined || held.isA(schema) || schema.isA(held);
           })
@@ -336,6 +338,20 @@ describe('yente connector', () => {
       },
     ]);
     expect(checkEntity(results[0] ?? { id: '', schema: '', properties: {} }).problems).toEqual([]);
+  });
+
+  it('skips results and fetched entities whose schema is a name every object answers to, and asks nothing for such a schema', async () => {
+    const connector = createYenteConnector(definitionFor(service));
+    const answered = service.matches.length;
+    expect(await connector.search({ kind: 'name', value: 'Orsolya Vantongeren' }, call())).toEqual([]);
+    // The remote did answer with those entities: the connector refused them.
+    expect(service.matches.length).toBe(answered + 1);
+    for (const i of [1, 2, 3, 4]) expect(await connector.fetch(`cg-odd-schema-000${i}`, call())).toBeNull();
+    const before = service.matches.length;
+    for (const schema of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(await connector.search({ kind: 'name', value: 'Orsolya Vantongeren', schema }, call())).toEqual([]);
+    }
+    expect(service.matches.length).toBe(before);
   });
 
   it('keeps only results of the schema asked for', async () => {

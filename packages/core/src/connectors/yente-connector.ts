@@ -1,6 +1,6 @@
 import { checkEntity } from '../entities/check-entity.js';
 import type { FtmEntity } from '../ingest/ftm-entities.js';
-import { findProperty, model } from '../model/ftm.js';
+import { findProperty, findSchema } from '../model/ftm.js';
 import {
   CONNECTOR_QUERY_KINDS,
   ConnectorFailure,
@@ -65,7 +65,7 @@ export function createYenteConnector(definition: YenteConnectorDefinition): Conn
       const value = queryValue(query);
       if (value === null) return [];
       const schemaName = query.schema ?? DEFAULT_SCHEMA;
-      const schema = model.schemata[schemaName];
+      const schema = findSchema(schemaName);
       if (schema === undefined) return [];
       // yente refuses an example with properties its schema lacks; a schema that cannot hold the value matches nothing.
       const names = KIND_PROPERTIES[query.kind].filter((name) => findProperty(schema, name) !== undefined);
@@ -152,7 +152,7 @@ function isMatch(result: Record<string, unknown>, threshold: number | null): boo
  */
 function cleanEntity(raw: Record<string, unknown>): FtmEntity | null {
   if (typeof raw.id !== 'string' || typeof raw.schema !== 'string') return null;
-  const schema = model.schemata[raw.schema];
+  const schema = findSchema(raw.schema);
   if (schema === undefined) return null;
   const given = isJsonObject(raw.properties) ? raw.properties : {};
   const properties: Record<string, string[]> = {};

@@ -26,6 +26,8 @@ export interface Purpose {
 /** Everything a use case needs: `verbNoun(ctx, input)`. */
 export interface Ctx {
   db: Kysely<Database>;
+  /** A streaming read replica for search and graph reads, when the deployment has one; access is still decided on `db`. */
+  readDb?: Kysely<Database>;
   actor: Actor;
   purpose: Purpose | null;
   now: () => Date;
@@ -56,6 +58,7 @@ export const ANONYMOUS: Actor = Object.freeze({
  */
 export function createContext(input: {
   db: Kysely<Database>;
+  readDb?: Kysely<Database> | undefined;
   actor: Actor;
   config: CoreConfig;
   purpose?: Purpose | null;
@@ -63,6 +66,7 @@ export function createContext(input: {
 }): Ctx {
   return {
     db: input.db,
+    ...(input.readDb !== undefined ? { readDb: input.readDb } : {}),
     actor: input.actor,
     config: input.config,
     purpose: input.purpose ?? null,

@@ -3,7 +3,8 @@ import { runWithPurpose } from '../context/purpose.js';
 import { NotFound } from '../errors.js';
 import { commonSchema } from '../model/ftm.js';
 import { visibleStatements } from '../access/authorize.js';
-import { mayBeMinor, sensitiveStatementsFilter, unlockedCategories } from '../access/sensitive.js';
+import { readableStatements, type ReadAccess } from '../access/read-access.js';
+import { mayBeMinor, sensitiveStatementsFilter, unlockedCategories, type SensitiveCategory } from '../access/sensitive.js';
 
 /** One value of an entity with where it came from. */
 export interface EntityValue {
@@ -58,28 +59,44 @@ const STATEMENT_COLUMNS = [
   'statements.origin',
   'statements.first_seen',
   'statements.last_seen',
-  'sources.may_combine',
 ] as const;
+
+async function visibleStatementsOf(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, ids: readonly string[], sourceIds: readonly string[] | undefined) {
+  let query = tx.db
+    .selectFrom('statements')
+    .innerJoin('sources', 'sources.id', 'statements.source_id')
+    .select([...STATEMENT_COLUMNS, 'sources.may_combine'])
+    .where('statements.entity_id', 'in', [...ids])
+    .where(visibleStatements(tx))
+    .where(sensitiveStatementsFilter(unlocked));
+  if (sourceIds !== undefined) query = query.where('statements.source_id', 'in', [...sourceIds]);
+  return query.orderBy('statements.entity_id').orderBy('statements.property').orderBy('statements.value').execute();
+}
+
+/** The same rows read where the decision says (a read replica), the decision made on the primary filtering them. */
+async function readableStatementsOf(access: ReadAccess, ids: readonly string[], sourceIds: readonly string[] | undefined) {
+  let query = access.db
+    .selectFrom('statements')
+    .select([...STATEMENT_COLUMNS])
+    .where('statements.entity_id', 'in', [...ids])
+    .where(readableStatements(access));
+  if (sourceIds !== undefined) query = query.where('statements.source_id', 'in', [...sourceIds]);
+  const rows = await query.orderBy('statements.entity_id').orderBy('statements.property').orderBy('statements.value').execute();
+  return rows.map((row) => ({ ...row, may_combine: access.combinable.has(row.source_id) }));
+}
 
 /**
  * The entities with these ids as the context may see them, assembled from their statements:
  * statements must pass the source policies and sensitive-category rules; a source that may not
  * be combined with others shows only when it is an entity's only source; people who may be under
  * 18 are left out unless unlocked. Entities with nothing visible are absent from the answer.
- * Runs inside the caller's audited transaction.
+ * Runs inside the caller's audited transaction; with `access` (decided there by decideReads) the
+ * statements are read where it says, a read replica for search and graph results.
  */
-export async function assembleVisibleEntities(tx: Ctx, ids: readonly string[], options: { sourceIds?: readonly string[] } = {}): Promise<Entity[]> {
+export async function assembleVisibleEntities(tx: Ctx, ids: readonly string[], options: { sourceIds?: readonly string[]; access?: ReadAccess } = {}): Promise<Entity[]> {
   if (ids.length === 0) return [];
-  const unlocked = await unlockedCategories(tx);
-  let query = tx.db
-    .selectFrom('statements')
-    .innerJoin('sources', 'sources.id', 'statements.source_id')
-    .select([...STATEMENT_COLUMNS])
-    .where('statements.entity_id', 'in', [...ids])
-    .where(visibleStatements(tx))
-    .where(sensitiveStatementsFilter(unlocked));
-  if (options.sourceIds !== undefined) query = query.where('statements.source_id', 'in', [...options.sourceIds]);
-  const all = await query.orderBy('statements.entity_id').orderBy('statements.property').orderBy('statements.value').execute();
+  const unlocked = options.access?.unlocked ?? (await unlockedCategories(tx));
+  const all = options.access !== undefined ? await readableStatementsOf(options.access, ids, options.sourceIds) : await visibleStatementsOf(tx, unlocked, ids, options.sourceIds);
   const byEntity = new Map<string, typeof all>();
   for (const row of all) {
     const list = byEntity.get(row.entity_id);

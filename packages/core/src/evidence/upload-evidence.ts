@@ -30,6 +30,8 @@ const MAX_DESCRIPTION = 2000;
 
 /** A file's own name (no folders), checked for length and control characters. */
 export function checkFileName(raw: string): string {
+  // Callers pass what a client sent, which may be no name at all.
+  if (typeof raw !== 'string') throw new Invalid('the file needs a name');
   const name = (raw.split(/[\\/]/).pop() ?? '').trim();
   if (name === '' || name === '.' || name === '..') throw new Invalid('the file needs a name');
   if (name.length > 255) throw new Invalid('a file name may be at most 255 characters');

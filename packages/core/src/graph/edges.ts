@@ -1,5 +1,4 @@
-import type { SensitiveCategory } from '../access/sensitive.js';
-import type { Ctx } from '../context/context.js';
+import type { ReadAccess } from '../access/read-access.js';
 import { EDGE_SPECS, edgeLabel } from './edge-model.js';
 import { edgeProperties, type EdgeRow } from './load-edges.js';
 import type { GraphEdge, GraphNode } from './types.js';
@@ -27,14 +26,13 @@ export function edgeIdOf(row: EdgeRow, source: GraphNode, target: GraphNode): st
  * Turns edge rows into edges between nodes, once each: the same property link from two records
  * of one cluster is one edge; a relationship entity with several ends gets one id per pair.
  */
-export async function buildEdges(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, rows: readonly EdgeRow[], nodeOf: ReadonlyMap<string, GraphNode>): Promise<GraphEdge[]> {
-  return (await buildEdgesOfRows(tx, unlocked, rows, nodeOf)).edges;
+export async function buildEdges(access: ReadAccess, rows: readonly EdgeRow[], nodeOf: ReadonlyMap<string, GraphNode>): Promise<GraphEdge[]> {
+  return (await buildEdgesOfRows(access, rows, nodeOf)).edges;
 }
 
 /** As buildEdges, and which edge each row became. */
 export async function buildEdgesOfRows(
-  tx: Ctx,
-  unlocked: ReadonlySet<SensitiveCategory>,
+  access: ReadAccess,
   rows: readonly EdgeRow[],
   nodeOf: ReadonlyMap<string, GraphNode>,
 ): Promise<{ edges: GraphEdge[]; edgeOfRow: Map<EdgeRow, GraphEdge> }> {
@@ -61,7 +59,7 @@ export async function buildEdgesOfRows(
     edgeOfRow.set(row, edge);
   }
   const entityIds = [...new Set(entityOf.values())];
-  const properties = await edgeProperties(tx, unlocked, entityIds);
+  const properties = await edgeProperties(access, entityIds);
   for (const [id, entity] of entityOf) {
     const edge = edges.get(id);
     if (edge !== undefined) edge.properties = properties.get(entity) ?? {};

@@ -1,4 +1,4 @@
-import { unlockedCategories } from '../access/sensitive.js';
+import { decideReads } from '../access/read-access.js';
 import type { Ctx } from '../context/context.js';
 import { runWithPurpose } from '../context/purpose.js';
 import { Invalid } from '../errors.js';
@@ -47,13 +47,14 @@ export async function expandNode(ctx: Ctx, input: ExpandInput): Promise<Expansio
   if (!DIRECTIONS.includes(direction)) throw new Invalid(`direction must be out, in or both, not "${String(direction)}"`);
   const types = checkTypes(input.types);
   return runWithPurpose(ctx, { action: 'graph.expand', category: 'consultation', subjectIds: [id] }, async (tx) => {
-    const unlocked = await unlockedCategories(tx);
-    const start = await requireNode(tx, id);
+    // Access is decided on the primary; the edges and records are read on the replica if any.
+    const access = await decideReads(tx, { replica: true });
+    const start = await requireNode(tx, access, id);
     const query = { members: start.members, direction, types };
-    const rows = await loadEdgeRows(tx, unlocked, { ...query, limit, offset });
-    const counts = await countEdges(tx, unlocked, query);
-    const described = await describeNodes(tx, [...start.members, ...rows.map((row) => row.other)]);
-    const edges = await buildEdges(tx, unlocked, rows, described.byRecord);
+    const rows = await loadEdgeRows(tx, access, { ...query, limit, offset });
+    const counts = await countEdges(tx, access, query);
+    const described = await describeNodes(tx, access, [...start.members, ...rows.map((row) => row.other)]);
+    const edges = await buildEdges(access, rows, described.byRecord);
     const byId = new Map([...described.byCanonical.values()].map((node) => [node.id, node]));
     const nodes = new Map<string, GraphNode>([[start.node.id, start.node]]);
     for (const edge of edges) {

@@ -1,4 +1,4 @@
-import { unlockedCategories, type SensitiveCategory } from '../access/sensitive.js';
+import { decideReads, type ReadAccess } from '../access/read-access.js';
 import type { Ctx } from '../context/context.js';
 import { runWithPurpose } from '../context/purpose.js';
 import { Invalid } from '../errors.js';
@@ -64,14 +64,15 @@ export async function findPaths(ctx: Ctx, input: PathsInput): Promise<PathsResul
   const types = checkTypes(input.types);
   if (from === to) throw new Invalid('from and to are the same entity: give two different ones');
   return runWithPurpose(ctx, { action: 'graph.paths', category: 'consultation', subjectIds: [from, to] }, async (tx) => {
-    const unlocked = await unlockedCategories(tx);
-    const start = await requireNode(tx, from);
-    const end = await requireNode(tx, to);
+    // Access is decided on the primary; the edges and records are read on the replica if any.
+    const access = await decideReads(tx, { replica: true });
+    const start = await requireNode(tx, access, from);
+    const end = await requireNode(tx, access, to);
     if (start.canonical === end.canonical) throw new Invalid(`${from} and ${to} are records of the same entity`);
-    const search = await searchPaths(tx, unlocked, start.canonical, end.canonical, { maxHops, limit, types });
+    const search = await searchPaths(tx, access, start.canonical, end.canonical, { maxHops, limit, types });
     const rows = search.paths.flat();
-    const described = await describeNodes(tx, rows.flatMap((row) => [row.self, row.other]));
-    const { edgeOfRow } = await buildEdgesOfRows(tx, unlocked, rows, described.byRecord);
+    const described = await describeNodes(tx, access, rows.flatMap((row) => [row.self, row.other]));
+    const { edgeOfRow } = await buildEdgesOfRows(access, rows, described.byRecord);
     const paths: GraphPath[] = [];
     for (const path of search.paths) {
       const nodes: GraphNode[] = [];
@@ -105,7 +106,7 @@ export async function findPaths(ctx: Ctx, input: PathsInput): Promise<PathsResul
 /** The breadth-first search itself, over canonical ids; answers each path as its edge rows from start to end. */
 async function searchPaths(
   tx: Ctx,
-  unlocked: ReadonlySet<SensitiveCategory>,
+  access: ReadAccess,
   from: string,
   to: string,
   options: { maxHops: number; limit: number; types: string[] | undefined },
@@ -116,7 +117,7 @@ async function searchPaths(
   while (a.level + b.level < options.maxHops && a.frontier.length > 0 && b.frontier.length > 0) {
     const side = a.frontier.length <= b.frontier.length ? a : b;
     const other = side === a ? b : a;
-    const found = await expandFrontier(tx, unlocked, side, options.types);
+    const found = await expandFrontier(tx, access, side, options.types);
     capped ||= found.capped;
     const meeting = found.added.filter((node) => other.depth.has(node));
     if (meeting.length > 0) {
@@ -138,10 +139,10 @@ async function searchPaths(
 }
 
 /** Reads the edges of one side's frontier and adds the next level of nodes, with every parent at the level before. */
-async function expandFrontier(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, side: Side, types: string[] | undefined): Promise<{ added: string[]; capped: boolean }> {
+async function expandFrontier(tx: Ctx, access: ReadAccess, side: Side, types: string[] | undefined): Promise<{ added: string[]; capped: boolean }> {
   const frontierClusters = await clustersOf(tx, side.frontier);
   const members = side.frontier.flatMap((node) => frontierClusters.members.get(node) ?? [node]);
-  const rows = await loadEdgeRows(tx, unlocked, { members, direction: 'both', types, limit: FRONTIER_CAP + 1, ordered: false });
+  const rows = await loadEdgeRows(tx, access, { members, direction: 'both', types, limit: FRONTIER_CAP + 1, ordered: false });
   const capped = rows.length > FRONTIER_CAP;
   const used = rows.slice(0, FRONTIER_CAP);
   const clusters = await clustersOf(tx, used.flatMap((row) => [row.self, row.other]));

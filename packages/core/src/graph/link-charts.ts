@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { authorizeCase } from '../access/authorize.js';
-import { unlockedCategories } from '../access/sensitive.js';
+import { decideReads } from '../access/read-access.js';
 import type { Ctx } from '../context/context.js';
 import { runWithPurpose } from '../context/purpose.js';
 import { Invalid, NotFound } from '../errors.js';
@@ -160,8 +160,8 @@ export async function listLinkCharts(ctx: Ctx, caseId: string): Promise<LinkChar
  * left, and each node shows the reader's own view of it. The case file draws charts through it.
  */
 export async function chartAsSeen(tx: Ctx, saved: LinkChartInput): Promise<{ nodes: LinkChart['chart']['nodes']; edges: GraphEdge[]; leftOut: { nodes: number; edges: number } }> {
-  const unlocked = await unlockedCategories(tx);
-  const described = await describeNodes(tx, saved.nodes.map((node) => node.id));
+  const access = await decideReads(tx);
+  const described = await describeNodes(tx, access, saved.nodes.map((node) => node.id));
   // A saved id maps to the node the reader sees it as (its cluster may show under another id for them).
   const shownAs = new Map<string, string>();
   const nodes: LinkChart['chart']['nodes'] = [];
@@ -174,9 +174,9 @@ export async function chartAsSeen(tx: Ctx, saved: LinkChartInput): Promise<{ nod
   }
   const onChart = new Set(nodes.map((n) => n.id));
   const members = [...new Set([...described.byCanonical.entries()].filter(([, node]) => onChart.has(node.id)).flatMap(([canonical]) => described.clusters.members.get(canonical) ?? [canonical]))];
-  const rows = await loadEdgeRows(tx, unlocked, { members, direction: 'both', limit: CHART_LIMITS.edges * 4, ordered: false });
-  const endsOnChart = await describeNodes(tx, rows.flatMap((r) => [r.self, r.other]));
-  const current = await buildEdges(tx, unlocked, rows, endsOnChart.byRecord);
+  const rows = await loadEdgeRows(tx, access, { members, direction: 'both', limit: CHART_LIMITS.edges * 4, ordered: false });
+  const endsOnChart = await describeNodes(tx, access, rows.flatMap((r) => [r.self, r.other]));
+  const current = await buildEdges(access, rows, endsOnChart.byRecord);
   const byId = new Map(current.map((edge) => [edge.id, edge]));
   const byEnds = new Map(current.map((edge) => [`${edge.type}\u0000${edge.source}\u0000${edge.target}`, edge]));
   const edges = new Map<string, GraphEdge>();

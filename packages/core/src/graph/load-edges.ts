@@ -1,6 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { visibleStatements } from '../access/authorize.js';
-import { sensitiveStatementsFilter, type SensitiveCategory } from '../access/sensitive.js';
+import { readableStatements, type ReadAccess } from '../access/read-access.js';
 import type { Ctx } from '../context/context.js';
 import { EDGE_SCHEMATA, EDGE_SPECS } from './edge-model.js';
 import { valueEdgeArms } from './value-nodes.js';
@@ -34,18 +33,18 @@ export interface EdgeQuery {
  * that makes an edge passes the caller's access conditions (source policy, markings, sensitive
  * categories), and the other end must be a node the caller may see: a record of its cluster with
  * at least one visible statement, not one of a person who may be under 18 (unless unlocked).
+ * The access conditions come from the decision made on the primary (`access`), as literal values,
+ * so the subquery may run on a read replica.
  */
-function visibleEdgesSql(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, query: EdgeQuery, page?: { limit: number; offset: number; ordered: boolean }): RawBuilder<EdgeRow> {
+function visibleEdgesSql(tx: Ctx, access: ReadAccess, query: EdgeQuery, page?: { limit: number; offset: number; ordered: boolean }): RawBuilder<EdgeRow> {
   const ordered = page?.ordered === true;
   const members = sql.val([...query.members]);
   const refs = () =>
-    tx.db
+    access.db
       .selectFrom('statements')
-      .innerJoin('sources', 'sources.id', 'statements.source_id')
       .where('statements.prop_type', '=', 'entity')
       .where('statements.normalized', 'is not', null)
-      .where(visibleStatements(tx))
-      .where(sensitiveStatementsFilter(unlocked));
+      .where(readableStatements(access));
   const edgeSchemata = [...EDGE_SCHEMATA];
   // An entity-valued property held by one of the records (a Person's addressEntity, an Event's involved).
   const held = refs()
@@ -92,8 +91,8 @@ function visibleEdgesSql(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, quer
   const conditions: Array<RawBuilder<unknown>> = [sql`true`];
   if (query.direction !== 'both') conditions.push(sql`(i.dir = ${query.direction} or not i.directed)`);
   if (query.types !== undefined) conditions.push(sql`i.type = any(${sql.val([...query.types])}::text[])`);
-  const visibleOther = sql`(c.other like 'value:%' or exists (select 1 from (select c.other as id union select c2.entity_id from entity_clusters c1 join entity_clusters c2 on c2.cluster_id = c1.cluster_id where c1.entity_id = c.other) m where ${visibleRecord(tx, unlocked, sql.ref('m.id'))}))`;
-  const valueArms = valueEdgeArms(tx, unlocked, query.members).map((arm) => sql`union ${arm}`);
+  const visibleOther = sql`(c.other like 'value:%' or exists (select 1 from (select c.other as id union select c2.entity_id from entity_clusters c1 join entity_clusters c2 on c2.cluster_id = c1.cluster_id where c1.entity_id = c.other) m where ${visibleRecord(tx, access, sql.ref('m.id'))}))`;
+  const valueArms = valueEdgeArms(access, query.members).map((arm) => sql`union ${arm}`);
   // The incident rows are cheap (index scans); whether the other end is a node the caller sees is
   // not (a probe per row). The rows are fenced (offset 0) so that check runs after the sort, on
   // rows as they are taken: a page of 50 checks 50-odd ends, not every edge of a busy node.
@@ -135,16 +134,14 @@ function sortKeys(alias: string, expressions = false): RawBuilder<unknown> {
 }
 
 /** SQL: the record has a statement the caller may see, and is not one of a person who may be under 18 (unless unlocked). */
-export function visibleRecord(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, id: RawBuilder<unknown>): RawBuilder<boolean> {
+export function visibleRecord(tx: Ctx, access: ReadAccess, id: RawBuilder<unknown>): RawBuilder<boolean> {
   const statementsOf = () =>
-    tx.db
+    access.db
       .selectFrom('statements')
-      .innerJoin('sources', 'sources.id', 'statements.source_id')
       .select(sql`1`.as('one'))
       .where(sql<boolean>`statements.entity_id = ${id}`)
-      .where(visibleStatements(tx))
-      .where(sensitiveStatementsFilter(unlocked));
-  if (unlocked.has('minors')) return sql<boolean>`exists (${statementsOf()})`;
+      .where(readableStatements(access));
+  if (access.unlocked.has('minors')) return sql<boolean>`exists (${statementsOf()})`;
   const cutoff = minorCutoff(tx.now());
   // The same rule as mayBeMinor: a date known only to the year or month counts to its end.
   const minor = statementsOf()
@@ -164,11 +161,11 @@ function minorCutoff(now: Date): string {
  * The edges around these records that exist for the caller, in a stable order (by type, then
  * other end) when paging, or as found when only a bounded sample is needed (path search).
  */
-export async function loadEdgeRows(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, query: EdgeQuery & { limit: number; offset?: number; ordered?: boolean }): Promise<EdgeRow[]> {
+export async function loadEdgeRows(tx: Ctx, access: ReadAccess, query: EdgeQuery & { limit: number; offset?: number; ordered?: boolean }): Promise<EdgeRow[]> {
   if (query.members.length === 0) return [];
   const ordered = query.ordered !== false;
-  const edges = visibleEdgesSql(tx, unlocked, query, { limit: query.limit, offset: query.offset ?? 0, ordered });
-  const result = await sql<EdgeRow>`select vi.edge, vi.self, vi.other, vi.type, vi.dir, vi.directed from ${edges} vi ${ordered ? sql`order by ${sortKeys('vi')}` : sql``}`.execute(tx.db);
+  const edges = visibleEdgesSql(tx, access, query, { limit: query.limit, offset: query.offset ?? 0, ordered });
+  const result = await sql<EdgeRow>`select vi.edge, vi.self, vi.other, vi.type, vi.dir, vi.directed from ${edges} vi ${ordered ? sql`order by ${sortKeys('vi')}` : sql``}`.execute(access.db);
   return result.rows;
 }
 
@@ -180,11 +177,11 @@ export const COUNT_CAP = 10_000;
  * records they reach: exact up to COUNT_CAP edges, lower bounds past it (`capped`), so a very
  * busy node is not re-checked edge by edge only to be counted.
  */
-export async function countEdges(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, query: EdgeQuery): Promise<{ byType: Map<string, number>; total: number; neighbours: number; capped: boolean }> {
+export async function countEdges(tx: Ctx, access: ReadAccess, query: EdgeQuery): Promise<{ byType: Map<string, number>; total: number; neighbours: number; capped: boolean }> {
   if (query.members.length === 0) return { byType: new Map(), total: 0, neighbours: 0, capped: false };
   const result = await sql<{ type: string | null; edges: number; neighbours: number }>`
     select vi.type, count(*)::int as edges, count(distinct vi.other)::int as neighbours
-    from (select * from ${visibleEdgesSql(tx, unlocked, query)} taken limit ${COUNT_CAP + 1}) vi group by rollup (vi.type)`.execute(tx.db);
+    from (select * from ${visibleEdgesSql(tx, access, query)} taken limit ${COUNT_CAP + 1}) vi group by rollup (vi.type)`.execute(access.db);
   const byType = new Map<string, number>();
   let total = 0;
   let neighbours = 0;
@@ -198,17 +195,15 @@ export async function countEdges(tx: Ctx, unlocked: ReadonlySet<SensitiveCategor
 }
 
 /** The visible values of relationship entities (dates, amounts, roles), by entity and property; entity-valued ones are left out, they are the edge's ends. */
-export async function edgeProperties(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, edgeIds: readonly string[]): Promise<Map<string, Record<string, string[]>>> {
+export async function edgeProperties(access: ReadAccess, edgeIds: readonly string[]): Promise<Map<string, Record<string, string[]>>> {
   const byEdge = new Map<string, Record<string, string[]>>();
   if (edgeIds.length === 0) return byEdge;
-  const rows = await tx.db
+  const rows = await access.db
     .selectFrom('statements')
-    .innerJoin('sources', 'sources.id', 'statements.source_id')
     .select(['statements.entity_id', 'statements.property', 'statements.value'])
     .where(sql<boolean>`statements.entity_id = any(${sql.val([...edgeIds])}::text[])`)
     .where('statements.prop_type', '<>', 'entity')
-    .where(visibleStatements(tx))
-    .where(sensitiveStatementsFilter(unlocked))
+    .where(readableStatements(access))
     .orderBy('statements.entity_id')
     .orderBy('statements.property')
     .orderBy('statements.value')

@@ -4,6 +4,7 @@ import pagerankModule from 'graphology-metrics/centrality/pagerank.js';
 import louvainModule from 'graphology-communities-louvain';
 import type { Ctx } from '../context/context.js';
 import { runWithPurpose } from '../context/purpose.js';
+import { decideReads } from '../access/read-access.js';
 import { auditedSubjects } from './limits.js';
 import { checkNeighbourhood, loadNeighbourhood, type NeighbourhoodInput } from './neighbourhood.js';
 import type { Subgraph } from './types.js';
@@ -92,7 +93,7 @@ function round(value: number): number {
 export async function graphMeasures(ctx: Ctx, input: NeighbourhoodInput): Promise<{ subgraph: Subgraph; measures: GraphMeasures }> {
   const checked = checkNeighbourhood(input);
   return runWithPurpose(ctx, { action: 'graph.measures', category: 'consultation', subjectIds: checked.ids }, async (tx) => {
-    const subgraph = await loadNeighbourhood(tx, checked);
+    const subgraph = await loadNeighbourhood(tx, checked, await decideReads(tx, { replica: true }));
     const measures = computeMeasures(subgraph);
     const audited = auditedSubjects(subgraph.nodes.map((node) => node.id));
     return {

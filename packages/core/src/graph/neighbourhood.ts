@@ -1,4 +1,4 @@
-import { unlockedCategories, type SensitiveCategory } from '../access/sensitive.js';
+import { decideReads, type ReadAccess } from '../access/read-access.js';
 import type { Ctx } from '../context/context.js';
 import { runWithPurpose } from '../context/purpose.js';
 import { Invalid } from '../errors.js';
@@ -44,16 +44,17 @@ export function checkNeighbourhood(input: NeighbourhoodInput): CheckedNeighbourh
 /**
  * The nodes within some hops of these entities and the edges between them, as the caller may see
  * them, up to a number of nodes; edges left out by the limit are counted by type. Unaudited: runs
- * inside the caller's purpose-bound transaction (the case file builds on it).
+ * inside the caller's purpose-bound transaction (the case file builds on it), reading there unless
+ * given a decision that reads elsewhere (the graph's own use cases read on the replica).
  * @example const subgraph = await loadNeighbourhood(tx, { ids: ['p-1'], hops: 2, limit: 300 })
  */
-export async function loadNeighbourhood(tx: Ctx, input: NeighbourhoodInput): Promise<Subgraph> {
+export async function loadNeighbourhood(tx: Ctx, input: NeighbourhoodInput, decided?: ReadAccess): Promise<Subgraph> {
   const { ids, hops, types, limit } = checkNeighbourhood(input);
-  const unlocked = await unlockedCategories(tx);
+  const access = decided ?? (await decideReads(tx));
   const included = new Set<string>();
   let frontier: string[] = [];
   for (const id of ids) {
-    const start = await requireNode(tx, id);
+    const start = await requireNode(tx, access, id);
     if (!included.has(start.canonical)) frontier.push(start.canonical);
     included.add(start.canonical);
   }
@@ -66,10 +67,10 @@ export async function loadNeighbourhood(tx: Ctx, input: NeighbourhoodInput): Pro
   };
   for (let hop = 0; hop <= hops && frontier.length > 0; hop++) {
     const last = hop === hops;
-    const { rows, members, clusters } = await frontierEdges(tx, unlocked, frontier, types);
+    const { rows, members, clusters } = await frontierEdges(tx, access, frontier, types);
     if (rows.length > ROWS_PER_HOP && !last) {
       // Past what one hop reads: the rest are counted, not read.
-      const counts = await countEdges(tx, unlocked, { members, direction: 'both', types });
+      const counts = await countEdges(tx, access, { members, direction: 'both', types });
       if (counts.capped) capped = true;
       const read = new Map<string, number>();
       for (const row of rows.slice(0, ROWS_PER_HOP)) read.set(row.type, (read.get(row.type) ?? 0) + 1);
@@ -98,22 +99,22 @@ export async function loadNeighbourhood(tx: Ctx, input: NeighbourhoodInput): Pro
     }
     frontier = next;
   }
-  const described = await describeNodes(tx, kept.flatMap((row) => [row.self, row.other]).concat([...included]));
+  const described = await describeNodes(tx, access, kept.flatMap((row) => [row.self, row.other]).concat([...included]));
   const nodes = new Map<string, GraphNode>();
   for (const canonical of included) {
     const node = described.byCanonical.get(canonical);
     if (node !== undefined) nodes.set(node.id, node);
   }
-  const edges = await buildEdges(tx, unlocked, kept.filter((row) => endsOf(row, described.byRecord) !== null), described.byRecord);
+  const edges = await buildEdges(access, kept.filter((row) => endsOf(row, described.byRecord) !== null), described.byRecord);
   const more = Object.values(byType).reduce((sum, n) => sum + n, 0);
   return { nodes: [...nodes.values()], edges, more: { notShown: more, byType, ...(capped ? { capped: true } : {}) } };
 }
 
 /** The edges around a frontier of canonical ids (every record of each cluster), as found, read once past the per-hop cap to know it was passed. */
-async function frontierEdges(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, frontier: readonly string[], types: string[] | undefined) {
+async function frontierEdges(tx: Ctx, access: ReadAccess, frontier: readonly string[], types: string[] | undefined) {
   const frontierClusters = await clustersOf(tx, frontier);
   const members = frontier.flatMap((node) => frontierClusters.members.get(node) ?? [node]);
-  const rows = await loadEdgeRows(tx, unlocked, { members, direction: 'both', types, limit: ROWS_PER_HOP + 1, ordered: true });
+  const rows = await loadEdgeRows(tx, access, { members, direction: 'both', types, limit: ROWS_PER_HOP + 1, ordered: true });
   const clusters = await clustersOf(tx, rows.flatMap((row) => [row.self, row.other]));
   return { rows, members, clusters };
 }
@@ -126,7 +127,7 @@ async function frontierEdges(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, 
 export async function graphNeighbourhood(ctx: Ctx, input: NeighbourhoodInput): Promise<Subgraph> {
   const checked = checkNeighbourhood(input);
   return runWithPurpose(ctx, { action: 'graph.neighbourhood', category: 'consultation', subjectIds: checked.ids }, async (tx) => {
-    const subgraph = await loadNeighbourhood(tx, checked);
+    const subgraph = await loadNeighbourhood(tx, checked, await decideReads(tx, { replica: true }));
     const audited = auditedSubjects(subgraph.nodes.map((node) => node.id));
     return {
       value: subgraph,

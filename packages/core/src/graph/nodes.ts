@@ -3,7 +3,7 @@ import type { Ctx } from '../context/context.js';
 import { assembleVisibleEntities, mergeEntities, shownId, type Entity } from '../entities/get-entity.js';
 import { NotFound } from '../errors.js';
 import { isSchema, getSchema } from '../model/ftm.js';
-import { unlockedCategories } from '../access/sensitive.js';
+import type { ReadAccess } from '../access/read-access.js';
 import type { GraphNode } from './types.js';
 import { describeValueNodes, isValueId } from './value-nodes.js';
 
@@ -53,11 +53,11 @@ export interface DescribedNodes {
   clusters: Clusters;
 }
 
-/** Describes the nodes of these records: the cluster's records the caller may see, merged, with a caption. */
-export async function describeNodes(tx: Ctx, recordIds: Iterable<string>): Promise<DescribedNodes> {
+/** Describes the nodes of these records: the cluster's records the caller may see (read where `access` says), merged, with a caption. */
+export async function describeNodes(tx: Ctx, access: ReadAccess, recordIds: Iterable<string>): Promise<DescribedNodes> {
   const clusters = await clustersOf(tx, recordIds);
   const allMembers = [...new Set([...clusters.members.values()].flat())].filter((id) => !isValueId(id));
-  const visible = new Map((await assembleVisibleEntities(tx, allMembers)).map((entity) => [entity.id, entity]));
+  const visible = new Map((await assembleVisibleEntities(tx, allMembers, { access })).map((entity) => [entity.id, entity]));
   const byCanonical = new Map<string, GraphNode>();
   for (const [canonical, members] of clusters.members) {
     const seen = members.map((id) => visible.get(id)).filter((entity): entity is Entity => entity !== undefined);
@@ -67,7 +67,7 @@ export async function describeNodes(tx: Ctx, recordIds: Iterable<string>): Promi
     byCanonical.set(canonical, { id, schema: merged.schema, caption: captionOf(merged), ids: seen.map((m) => m.id).sort() });
   }
   const valueIds = [...clusters.canonical.keys()].filter(isValueId);
-  if (valueIds.length > 0) for (const [id, node] of await describeValueNodes(tx, await unlockedCategories(tx), valueIds)) byCanonical.set(id, node);
+  if (valueIds.length > 0) for (const [id, node] of await describeValueNodes(access, valueIds)) byCanonical.set(id, node);
   const byRecord = new Map<string, GraphNode>();
   for (const [record, canonical] of clusters.canonical) {
     const node = byCanonical.get(canonical);
@@ -77,8 +77,8 @@ export async function describeNodes(tx: Ctx, recordIds: Iterable<string>): Promi
 }
 
 /** A node the caller asked for by id, with its cluster's records; unknown and hidden ids get the same answer. */
-export async function requireNode(tx: Ctx, id: string): Promise<{ node: GraphNode; canonical: string; members: string[] }> {
-  const described = await describeNodes(tx, [id]);
+export async function requireNode(tx: Ctx, access: ReadAccess, id: string): Promise<{ node: GraphNode; canonical: string; members: string[] }> {
+  const described = await describeNodes(tx, access, [id]);
   const node = described.byRecord.get(id);
   const canonical = described.clusters.canonical.get(id) ?? id;
   if (node === undefined) throw new NotFound(`entity ${id} not found`);

@@ -1,7 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { visibleStatements } from '../access/authorize.js';
-import { sensitiveStatementsFilter, type SensitiveCategory } from '../access/sensitive.js';
-import type { Ctx } from '../context/context.js';
+import { readableStatements, type ReadAccess } from '../access/read-access.js';
 import type { GraphNode } from './types.js';
 
 /**
@@ -50,16 +48,13 @@ function valueIdSql(alias: string): RawBuilder<string> {
 }
 
 /** Search index rows of value groups, with the statement behind each visible to the caller; sources that may not be combined take no part. */
-function visibleValues(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>) {
-  return tx.db
+function visibleValues(access: ReadAccess) {
+  return access.db
     .selectFrom('search_values as sv')
     .innerJoin('statements', 'statements.id', 'sv.statement_id')
-    .innerJoin('sources', 'sources.id', 'statements.source_id')
     .where('sv.grp', 'in', Object.keys(VALUE_GROUPS))
     .where(sql<boolean>`length(sv.key) between 1 and ${MAX_KEY}`)
-    .where('sources.may_combine', '=', true)
-    .where(visibleStatements(tx))
-    .where(sensitiveStatementsFilter(unlocked));
+    .where(readableStatements(access, { combinableOnly: true }));
 }
 
 /**
@@ -67,13 +62,13 @@ function visibleValues(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>) {
  * holding these values, and the calls between these numbers. Columns: edge, self, other, type,
  * dir, directed, as the entity arms.
  */
-export function valueEdgeArms(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, members: readonly string[]): RawBuilder<unknown>[] {
+export function valueEdgeArms(access: ReadAccess, members: readonly string[]): RawBuilder<unknown>[] {
   const records = members.filter((id) => !isValueId(id));
   const values = members.map(parseValueId).filter((v): v is { grp: ValueGroup; key: string } => v !== null);
   const arms: RawBuilder<unknown>[] = [];
   const notCalls = sql<boolean>`statements.schema not in (${sql.join([...VALUE_EDGE_SCHEMATA].map((s) => sql.lit(s)))})`;
   if (records.length > 0) {
-    const held = visibleValues(tx, unlocked)
+    const held = visibleValues(access)
       .where(sql<boolean>`sv.entity_id = any(${sql.val(records)}::text[])`)
       .where(notCalls)
       .select([
@@ -88,7 +83,7 @@ export function valueEdgeArms(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>,
   }
   if (values.length > 0) {
     const pairs = sql.join(values.map((v) => sql`(${v.grp}, ${v.key})`));
-    const holders = visibleValues(tx, unlocked)
+    const holders = visibleValues(access)
       .where(sql<boolean>`(sv.grp, sv.key) in (${pairs})`)
       .where(notCalls)
       .select([
@@ -103,13 +98,13 @@ export function valueEdgeArms(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>,
     const phones = values.filter((v) => v.grp === 'phone').map((v) => v.key);
     if (phones.length > 0) {
       // A call names its caller's and receiver's numbers: it is an edge between the two.
-      const near = visibleValues(tx, unlocked)
+      const near = visibleValues(access)
         .where('sv.grp', '=', 'phone')
         .where(sql<boolean>`sv.key = any(${sql.val(phones)}::text[])`)
         .where('statements.schema', '=', 'Call')
         .where('statements.property', 'in', ['callerNumber', 'receiverNumber'])
         .select(['statements.entity_id as call', 'statements.property', 'sv.key']);
-      const far = visibleValues(tx, unlocked)
+      const far = visibleValues(access)
         .where('sv.grp', '=', 'phone')
         .where('statements.schema', '=', 'Call')
         .where('statements.property', 'in', ['callerNumber', 'receiverNumber'])
@@ -125,12 +120,12 @@ export function valueEdgeArms(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>,
 }
 
 /** Describes value nodes as the caller may see them: a value with no visible statement is no node. */
-export async function describeValueNodes(tx: Ctx, unlocked: ReadonlySet<SensitiveCategory>, ids: Iterable<string>): Promise<Map<string, GraphNode>> {
+export async function describeValueNodes(access: ReadAccess, ids: Iterable<string>): Promise<Map<string, GraphNode>> {
   const values = [...new Set(ids)].map((id) => ({ id, value: parseValueId(id) })).filter((v): v is { id: string; value: { grp: ValueGroup; key: string } } => v.value !== null);
   const nodes = new Map<string, GraphNode>();
   if (values.length === 0) return nodes;
   const pairs = sql.join(values.map((v) => sql`(${v.value.grp}, ${v.value.key})`));
-  const rows = await visibleValues(tx, unlocked)
+  const rows = await visibleValues(access)
     .where(sql<boolean>`(sv.grp, sv.key) in (${pairs})`)
     .select(['sv.grp', 'sv.key', sql<string>`min(statements.value)`.as('caption')])
     .groupBy(['sv.grp', 'sv.key'])

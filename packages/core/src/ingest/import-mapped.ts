@@ -202,7 +202,9 @@ export async function importMapped(ctx: Ctx, input: ImportOptions): Promise<Impo
     }
   } catch (error) {
     const status = error instanceof ImportCancelled ? 'cancelled' : 'failed';
-    await finishJob(ctx, job.id, status, summary);
+    // The store may be what failed (disk full, server gone): the first error is the one to report,
+    // and a job left 'running' is resumed by its next run all the same.
+    await finishJob(ctx, job.id, status, summary).catch(() => undefined);
     if (error instanceof ImportCancelled) throw new Invalid(`import ${job.id} was cancelled after ${summary.resumedRows + summary.rows} rows; start it again to resume`);
     throw error;
   }

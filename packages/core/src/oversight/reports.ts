@@ -5,6 +5,7 @@ import { expireUnlocks } from '../access/sensitive.js';
 import type { Ctx } from '../context/context.js';
 import { recordDenial, runAudited } from '../context/purpose.js';
 import { Invalid, NotFound, PurposeRequired } from '../errors.js';
+import { publishLive } from '../live/live-events.js';
 
 /** One access to personal data, as oversight sees it. */
 export interface AccessRecord {
@@ -254,6 +255,7 @@ export async function signOffAnomaly(ctx: Ctx, input: { anomalyId: string; note:
       .insertInto('anomaly_reviews')
       .values({ id: input.anomalyId, signed_off_by: ctx.actor.userId, signed_off_at: ctx.now(), note: input.note.trim() })
       .execute();
+    await publishLive(tx, { kind: 'review-queue' });
     return { value: undefined, objectIds: [input.anomalyId] };
   });
 }

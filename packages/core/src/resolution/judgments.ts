@@ -4,6 +4,7 @@ import { runWithPurpose, type AuditedAction } from '../context/purpose.js';
 import { requireRole } from '../access/require-role.js';
 import { assembleVisibleEntities } from '../entities/get-entity.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
+import { publishLive } from '../live/live-events.js';
 import { canonicalId, reclusterAround } from './resolve-entities.js';
 
 /** A verdict on whether two records describe the same person or organisation. */
@@ -49,6 +50,7 @@ export async function judgePair(ctx: Ctx, input: { a: string; b: string; verdict
     const judgment: Judgment = { id: randomUUID(), a, b, verdict: input.verdict, reason: input.reason.trim(), judgedBy: tx.actor.userId, judgedAt: tx.now(), undoneAt: null };
     await tx.db.insertInto('judgments').values({ id: judgment.id, a_id: a, b_id: b, verdict: judgment.verdict, reason: judgment.reason, judged_by: judgment.judgedBy, judged_at: judgment.judgedAt, undone_by: null, undone_at: null }).execute();
     await reclusterAround(tx, [a, b]);
+    await publishLive(tx, { kind: 'review-queue' });
     const result = { ...judgment, clusterOfA: await canonicalId(tx, a), clusterOfB: await canonicalId(tx, b) };
     return { value: result, subjectIds: [a, b], objectIds: [judgment.id], detail: { verdict: judgment.verdict } };
   });
@@ -67,6 +69,7 @@ export async function undoJudgment(ctx: Ctx, id: string): Promise<Judgment> {
     const now = tx.now();
     await tx.db.updateTable('judgments').set({ undone_by: tx.actor.userId, undone_at: now }).where('id', '=', id).execute();
     await reclusterAround(tx, [row.a_id, row.b_id]);
+    await publishLive(tx, { kind: 'review-queue' });
     const judgment: Judgment = { id, a: row.a_id, b: row.b_id, verdict: row.verdict, reason: row.reason, judgedBy: row.judged_by, judgedAt: row.judged_at, undoneAt: now };
     return { value: judgment, subjectIds: [row.a_id, row.b_id], objectIds: [id] };
   });

@@ -5,6 +5,7 @@ import type { Ctx } from '../context/context.js';
 import { runWithPurpose } from '../context/purpose.js';
 import { requireRole } from '../access/require-role.js';
 import { Invalid } from '../errors.js';
+import { publishLive } from '../live/live-events.js';
 import { model } from '../model/ftm.js';
 import { randomUUID } from 'node:crypto';
 import { candidatePairs, clusterPairs, compareRecords, resolveRecords, termFrequencies, weighOutcomes, type FellegiSunterParameters, type PairJudgments, type ResolutionRecord, type ScoredIdPair, type ScoredPair } from './scoring/index.js';
@@ -164,6 +165,7 @@ async function storePairs(tx: Ctx, pairs: readonly ScoredPair[], threshold: numb
     });
     await tx.db.insertInto('candidate_pairs').values(batch).onConflict((oc) => oc.columns(['a_id', 'b_id']).doNothing()).execute();
   }
+  if (pairs.length > 0) await publishLive(tx, { kind: 'review-queue' });
 }
 
 /**

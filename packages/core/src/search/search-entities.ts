@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { visibleStatements } from '../access/authorize.js';
-import { sensitiveStatementsFilter, unlockedCategories } from '../access/sensitive.js';
+import { decideReads, readableStatements, type ReadAccess } from '../access/read-access.js';
+import { unlockedCategories } from '../access/sensitive.js';
 import type { Ctx } from '../context/context.js';
 import { checkPurpose, runWithPurpose } from '../context/purpose.js';
 import { assembleVisibleEntities, mergeEntities, shownId, type Entity } from '../entities/get-entity.js';
@@ -185,31 +185,50 @@ interface Candidate {
   source_id: string;
 }
 
-/** Candidate values of one probe, found and ordered inside SQL under the caller's access conditions. */
-async function candidatesOf(tx: Ctx, probe: Probe, sources: string[], unlocked: Awaited<ReturnType<typeof unlockedCategories>>): Promise<{ rows: Candidate[]; truncated: boolean }> {
-  const trigram = probe.key !== null && probe.key.length >= 3;
-  let query = tx.db
+/**
+ * Candidate values of one probe, found and ordered inside SQL under the caller's access conditions
+ * (decided on the primary; the query itself runs on the read replica when there is one).
+ */
+async function candidatesOf(access: ReadAccess, probe: Probe, sources: string[]): Promise<{ rows: Candidate[]; truncated: boolean }> {
+  // Trigrams compare spellings: a key of digits only (a phone or registration number put to the
+  // name group by a free search) is found by its exact tokens, not by every key with "000" in it.
+  const trigram = probe.key !== null && probe.key.length >= 3 && /\p{L}/u.test(probe.key);
+  // A value that shares no term with the probe ranks below every value that shares one: when the
+  // terms alone fill the window, comparing trigrams (a scan of every key with trigrams in common,
+  // whatever its group) cannot change it, so it is left out.
+  if (trigram) {
+    const byTerms = await candidateRows(access, probe, sources, false);
+    if (byTerms.length > CANDIDATES_PER_GROUP) return { rows: byTerms.slice(0, CANDIDATES_PER_GROUP), truncated: true };
+  }
+  const rows = await candidateRows(access, probe, sources, trigram);
+  return { rows: rows.slice(0, CANDIDATES_PER_GROUP), truncated: rows.length > CANDIDATES_PER_GROUP };
+}
+
+/** The first CANDIDATES_PER_GROUP + 1 values sharing a term with the probe (or, with `trigram`, a close key), strongest first. */
+async function candidateRows(access: ReadAccess, probe: Probe, sources: string[], trigram: boolean): Promise<Candidate[]> {
+  const keyed = probe.key !== null && probe.key.length >= 3;
+  const terms = [...new Set(probe.terms)];
+  let query = access.db
     .selectFrom('search_values')
     .innerJoin('statements', 'statements.id', 'search_values.statement_id')
-    .innerJoin('sources', 'sources.id', 'statements.source_id')
     .select(['search_values.statement_id', 'search_values.entity_id', 'statements.property', 'statements.value', 'statements.source_id'])
     .where('search_values.grp', '=', probe.group)
     .where((eb) =>
       trigram
-        ? eb.or([sql<boolean>`${eb.ref('search_values.terms')} && ${sql.val(probe.terms)}::text[]`, sql<boolean>`${eb.ref('search_values.key')} % ${probe.key}`])
-        : sql<boolean>`${eb.ref('search_values.terms')} && ${sql.val(probe.terms)}::text[]`,
+        ? eb.or([sql<boolean>`${eb.ref('search_values.terms')} && ${sql.val(terms)}::text[]`, sql<boolean>`${eb.ref('search_values.key')} % ${probe.key}`])
+        : sql<boolean>`${eb.ref('search_values.terms')} && ${sql.val(terms)}::text[]`,
     )
-    .where(visibleStatements(tx))
-    .where(sensitiveStatementsFilter(unlocked));
+    .where(readableStatements(access));
   if (sources.length > 0) query = query.where('statements.source_id', 'in', sources);
-  // The strongest first: most shared terms, then the closest key.
-  const rows = await query
-    .orderBy(sql`cardinality(array(select unnest(search_values.terms) intersect select unnest(${sql.val(probe.terms)}::text[])))`, 'desc')
-    .orderBy(trigram ? sql`similarity(search_values.key, ${probe.key})` : sql`1`, 'desc')
+  // The strongest first: most shared terms (one containment test per term, cheaper than
+  // intersecting the arrays row by row), then the closest key.
+  const shared = sql.join(terms.map((term) => sql`(search_values.terms @> array[${term}]::text[])::int`), sql` + `);
+  return query
+    .orderBy(sql`(${shared})`, 'desc')
+    .orderBy(keyed ? sql`similarity(search_values.key, ${probe.key})` : sql`1`, 'desc')
     .orderBy('search_values.statement_id')
     .limit(CANDIDATES_PER_GROUP + 1)
     .execute();
-  return { rows: rows.slice(0, CANDIDATES_PER_GROUP), truncated: rows.length > CANDIDATES_PER_GROUP };
 }
 
 function describePart(part: QueryPart): string {
@@ -218,14 +237,15 @@ function describePart(part: QueryPart): string {
 
 /** Every entity that meets each part of the query, scored and explained, strongest first (inside the caller's audited transaction). */
 export async function findEntities(tx: Ctx, parsed: ParsedQuery): Promise<{ entities: SearchHit[]; countries: Map<string, string[]>; truncated: boolean; assembled: Map<string, Entity> }> {
-  const unlocked = await unlockedCategories(tx);
+  // Who may read what is decided here, on the primary; candidates and statements are read on the replica if any.
+  const access = await decideReads(tx, { replica: true });
   // Per entity, per part: the matches found.
   const found = new Map<string, Map<string, SearchMatch[]>>();
   const statementOf = new Map<SearchMatch, string>();
   let truncated = false;
   for (const part of parsed.parts) {
     for (const probe of probesOf(part)) {
-      const { rows, truncated: cut } = await candidatesOf(tx, probe, parsed.sources, unlocked);
+      const { rows, truncated: cut } = await candidatesOf(access, probe, parsed.sources);
       truncated ||= cut;
       for (const row of rows) {
         const scored = scoreValue(probe.group, part.value, row.value, row.property);
@@ -250,7 +270,7 @@ export async function findEntities(tx: Ctx, parsed: ParsedQuery): Promise<{ enti
   const considered = ranked.slice(0, MAX_ENTITIES);
   // What the caller sees of each entity decides what shows: sources that may not be combined,
   // people who may be minors, and the entity's schema and caption.
-  const visibleEntities = new Map((await assembleVisibleEntities(tx, considered.map((e) => e.id))).map((entity) => [entity.id, entity]));
+  const visibleEntities = new Map((await assembleVisibleEntities(tx, considered.map((e) => e.id), { access })).map((entity) => [entity.id, entity]));
   // Records resolution found to describe the same person or company are one result, under the cluster's canonical id.
   const clusterOf = await clustersOf(tx, [...visibleEntities.keys()]);
   const groups = new Map<string, { members: Entity[]; matches: SearchMatch[] }>();

@@ -6,11 +6,12 @@ import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { StoreUnavailable } from '../errors.js';
+import { DiskFull, Invalid, StoreUnavailable } from '../errors.js';
 import { lockDataFolder, type DataFolderLock } from './data-folder-lock.js';
 import { APP_ROLE, migrateToLatest } from './migrate.js';
 import { lacksStatistics, refreshStatistics } from './statistics.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { postgresListener, type ListenerState } from '../live/store-listener.js';
 import type { Database } from './schema.js';
 
 /** Where the store lives: an embedded data folder, or a PostgreSQL server. */
@@ -26,6 +27,11 @@ export interface StoreOptions {
   migrate?: boolean;
   /** Connections in the PostgreSQL pool (default 10). */
   poolSize?: number;
+  /**
+   * PostgreSQL connection string of a streaming read replica of databaseUrl: search and graph
+   * reads run there, everything else (access decisions, writes, audit, oversight) on the primary.
+   */
+  replicaUrl?: string;
 }
 
 /** An open store. Close it to release the data folder or the connection pool. */
@@ -36,8 +42,15 @@ export interface Store {
   readonly location: string;
   /** Applied migrations this open ran (empty when the store was current). */
   readonly migrated: string[];
+  /** The read replica's handle (its own pool, never migrated), when the store has one. */
+  readonly readDb?: Kysely<Database>;
   /** Writes the embedded store's data folder into a tarball (PGlite only). */
   dumpDataDir?(): Promise<Blob>;
+  /**
+   * Hears the notices of a channel (LISTEN) until the answered function is called; `onState` is
+   * told when the listening connection is lost and when it is back (notices between are lost).
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onState?: (state: ListenerState) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -50,6 +63,10 @@ const FORMAT = 1;
  * @example const store = await createDb({ dataDir: './data' });
  */
 export async function createDb(options: StoreOptions): Promise<Store> {
+  const replica = options.replicaUrl !== undefined && options.replicaUrl !== '';
+  if (replica && (options.databaseUrl === undefined || options.databaseUrl === '')) {
+    throw new Invalid('a read replica (DATABASE_REPLICA_URL) needs a PostgreSQL primary (DATABASE_URL); the embedded store has no replicas');
+  }
   if (options.databaseUrl !== undefined && options.databaseUrl !== '') return openPostgres(options.databaseUrl, options);
   if (options.memory === true || options.loadDataDir !== undefined) return openPGlite(undefined, options);
   return openPGlite(resolve(options.dataDir ?? './data'), options);
@@ -83,7 +100,7 @@ async function openPGlite(folder: string | undefined, options: StoreOptions): Pr
       await pglite.query(statement);
     }
     if (options.migrate !== false) {
-      const admin = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite, ...(afterCommit ? { afterCommit } : {}) }) });
+      const admin = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite, ...(afterCommit ? { afterCommit } : {}), ...(folder !== undefined ? { diskFolder: folder } : {}) }) });
       migrated = await migrateToLatest(admin);
       // A store loaded before statistics were kept gets them once, here.
       if (await lacksStatistics(admin, 'statements')) await refreshStatistics(admin);
@@ -99,10 +116,12 @@ async function openPGlite(folder: string | undefined, options: StoreOptions): Pr
   } catch (error) {
     await pglite.close().catch(() => undefined);
     lock?.release();
+    // Opening writes (the migrations' lock): a full disk is said as such, with the folder to free.
+    if (error instanceof DiskFull) throw error;
     throw new StoreUnavailable(`cannot prepare the embedded store in ${folder ?? 'memory'}: ${describe(error)}`);
   }
   const db = new Kysely<Database>({
-    dialect: new PGliteDialect({ pglite, ...(afterCommit ? { afterCommit } : {}), onOpen: [`set role ${APP_ROLE}`] }),
+    dialect: new PGliteDialect({ pglite, ...(afterCommit ? { afterCommit } : {}), ...(folder !== undefined ? { diskFolder: folder } : {}), onOpen: [`set role ${APP_ROLE}`] }),
   });
   return {
     db,
@@ -112,6 +131,11 @@ async function openPGlite(folder: string | undefined, options: StoreOptions): Pr
     dumpDataDir: async () => {
       const dump = await pglite.dumpDataDir('none');
       return dump;
+    },
+    // Through the dialect's connection, so LISTEN never lands inside a request's transaction.
+    listen: async (channel, onMessage) => {
+      const unlisten = await db.connection().execute(() => pglite.listen(channel, onMessage));
+      return () => db.connection().execute(() => unlisten()).catch(() => undefined);
     },
     close: async () => {
       await db.destroy();
@@ -245,10 +269,44 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
     await adminPool.end().catch(() => undefined);
     throw new StoreUnavailable(`cannot prepare the PostgreSQL store at ${location}: ${describe(error)}`);
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: typeParsers });
+  const db = await appRoleDb(url, options.poolSize ?? 10, typeParsers, location);
+  // LISTEN belongs to a session: one dedicated connection per store, opened by the first listen.
+  const listener = postgresListener(url);
+  const listen: Store['listen'] = (channel, onMessage, onState) => listener.listen(channel, onMessage, onState);
+  if (options.replicaUrl === undefined || options.replicaUrl === '') {
+    return { db, kind: 'postgres', location, migrated, listen, close: async () => { await listener.close(); await db.destroy(); } };
+  }
+  let readDb: Kysely<Database>;
+  try {
+    readDb = await openReplica(options.replicaUrl, options.poolSize ?? 10, typeParsers);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return {
+    db,
+    readDb,
+    kind: 'postgres',
+    location,
+    migrated,
+    listen,
+    close: async () => {
+      await listener.close();
+      await Promise.all([db.destroy(), readDb.destroy()]);
+    },
+  };
+}
+
+/** A pool whose every connection acts as the application role, checked once before it is answered. */
+async function appRoleDb(url: string, max: number, types: pg.CustomTypesConfig, location: string): Promise<Kysely<Database>> {
+  const pool = new pg.Pool({ connectionString: url, max, types });
   // An idle connection the server ends (a restart, an administrator, a dropped database) must not
   // take the process down: the pool replaces it, and the next query reports any real outage.
   pool.on('error', () => undefined);
+  // A connection in use has no pool listener: when the server dies between two queries of a
+  // transaction, its error event would end the process. The query that follows fails instead
+  // (the pool then drops the connection), and the caller hears the store is unavailable.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({
       pool,
@@ -263,7 +321,40 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
     await db.destroy();
     throw new StoreUnavailable(`cannot act as role ${APP_ROLE} on ${location}: ${describe(error)}`);
   }
-  return { db, kind: 'postgres', location, migrated, close: () => db.destroy() };
+  return db;
+}
+
+/**
+ * The read replica: a pool of its own acting as the application role, never migrated (a streaming
+ * replica is a copy of the primary, schema and roles included, and refuses writes).
+ */
+async function openReplica(url: string, max: number, types: pg.CustomTypesConfig): Promise<Kysely<Database>> {
+  const location = redact(url);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new StoreUnavailable(`DATABASE_REPLICA_URL is not a valid URL (expected postgres://user:password@host:port/database): ${location}`);
+  }
+  if (!['postgres:', 'postgresql:'].includes(parsed.protocol)) {
+    throw new StoreUnavailable(`DATABASE_REPLICA_URL must start with postgres:// or postgresql://, got ${parsed.protocol}//`);
+  }
+  const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  try {
+    await probe.connect();
+  } catch (error) {
+    throw new StoreUnavailable(`cannot connect to the read replica at ${location}: ${describe(error)}`);
+  } finally {
+    await probe.end().catch(() => undefined);
+  }
+  const db = await appRoleDb(url, max, types, `the read replica ${location}`);
+  try {
+    await sql`select 1 from statements limit 1`.execute(db);
+  } catch (error) {
+    await db.destroy();
+    throw new StoreUnavailable(`the read replica at ${location} does not hold the casegraph schema (make it from the primary with pg_basebackup): ${describe(error)}`);
+  }
+  return db;
 }
 
 function redact(url: string): string {

@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, Results } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -11,6 +11,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { checkDiskSpace, diskFullFrom, parameterBytes } from './disk-full.js';
 
 /** Options for running Kysely over one embedded PGlite instance. */
 export interface PGliteDialectOptions {
@@ -19,6 +20,8 @@ export interface PGliteDialectOptions {
   afterCommit?: () => Promise<void>;
   /** Statements run once when the connection is first used (for example SET ROLE). */
   onOpen?: string[];
+  /** The data folder: writes are refused with DiskFull while its disk is short of the reserve. */
+  diskFolder?: string;
 }
 
 /** Kysely dialect for PGlite: one connection, handed out to one caller at a time. */
@@ -105,10 +108,18 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly options: PGliteDialectOptions) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.options.pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters]);
-    if (!READ_ONLY.test(compiledQuery.sql) && compiledQuery.sql.trim().toLowerCase() !== 'commit') {
-      this.wrote = true;
+    const writes = !READ_ONLY.test(compiledQuery.sql) && compiledQuery.sql.trim().toLowerCase() !== 'commit';
+    const folder = this.options.diskFolder;
+    // Checked before every write, not at commit: a transaction that passed every check may end.
+    // A statement may add about its parameters' size to the tables, their indexes and the log.
+    if (writes && folder !== undefined) checkDiskSpace(folder, 3 * parameterBytes(compiledQuery.parameters));
+    let result: Results<R>;
+    try {
+      result = await this.options.pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters]);
+    } catch (error) {
+      throw (folder !== undefined ? diskFullFrom(error, folder) : undefined) ?? error;
     }
+    if (writes) this.wrote = true;
     if (!this.inTransaction) await this.flushIfWritten();
     const affected = result.affectedRows;
     return {

@@ -2,3 +2,4 @@ export { dialects, openTestStore, testContext, FIXED_NOW, type Dialect } from '.
 export { FEBRL_MAPPING } from './febrl-mapping.js';
 export { fuzzRuns, fuzzRouteRuns, fuzzTimeout, withinBudget, parsesOrRefuses, OverBudget } from './fuzz.js';
 export { createPgCluster, findPgBin, freePort, type PgCluster, type PgClusterOptions } from './pg-cluster.js';
+export { mountSmallDisk, smallDiskSupport, type SmallDisk } from './small-disk.js';

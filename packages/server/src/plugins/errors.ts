@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { isCaseGraphError, type ErrorCode } from '@casegraph/core';
+import { diskFullFrom, isCaseGraphError, storeUnavailableFrom, type ErrorCode } from '@casegraph/core';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid: 400,
@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   'too-large': 413,
   'store-locked': 503,
   'store-unavailable': 503,
+  'disk-full': 507,
 };
 
 /** The one shape every error answer has. */
@@ -39,6 +40,18 @@ export function registerErrorHandler(app: FastifyInstance, options: { servesWebA
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
       // Fastify's own client errors (bad JSON, wrong content type) have safe messages.
       return reply.status(error.statusCode).send({ error: 'invalid', message: error.message, requestId: request.id });
+    }
+    const full = diskFullFrom(error);
+    if (full !== undefined) {
+      // PostgreSQL could not extend a table or write its log: a clear 507, never the file or SQL.
+      request.log.error({ err: error }, 'disk full');
+      return reply.status(507).send({ error: full.code, message: full.message, requestId: request.id });
+    }
+    const unavailable = storeUnavailableFrom(error);
+    if (unavailable !== undefined) {
+      // The database is down or restarting: a clear 503 the caller may retry, never a 500.
+      request.log.warn({ err: error }, 'store unavailable');
+      return reply.status(503).header('retry-after', '1').send({ error: unavailable.code, message: unavailable.message, requestId: request.id });
     }
     request.log.error({ err: error }, 'unexpected error');
     return reply.status(500).send({ error: 'internal', message: 'internal error; the server log has the details', requestId: request.id });

@@ -1,5 +1,6 @@
 import { workingContextKey } from '../last-search';
 import { Link } from '../link';
+import { useLiveCase } from '../live';
 import { Page } from '../page';
 import { casePath, caseTabs } from '../router';
 import type { CaseTab } from '../router';
@@ -30,6 +31,7 @@ const tabLabels: Record<CaseTab, string> = {
 /** One case: its overview, subjects, tasks, notes, evidence, timeline and case file, a tab each. */
 export function CaseWorkspace({ id, tab }: { id: string; tab: CaseTab }) {
   const [detail, reload] = useRead(getCase, id);
+  useLiveCase(id, reload);
 
   if (detail.data === undefined) {
     const missing = detail.status === 'error' && detail.error.status === 404;

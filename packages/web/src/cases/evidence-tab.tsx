@@ -4,10 +4,12 @@ import { annotateEvidence, downloadEvidence, getEvidence, listEvidence, saveFile
 import type { EvidenceFile, StoredEvidence } from './cases-api';
 import { formatBytes, labelOf, shortDateTime } from './format';
 import { Field, FieldError, Loaded, Panel, SubmitButton, TextField, useAction, useRead } from './form-parts';
+import { useLiveCase } from '../live';
 
 /** Evidence files: uploaded with their progress, fingerprinted by SHA-256, with custody trail and annotations. */
 export function EvidenceTab({ caseId }: { caseId: string }) {
   const [files, reload] = useRead(listEvidence, caseId);
+  useLiveCase(caseId, reload);
   return (
     <div className="case-stack">
       <Upload caseId={caseId} onStored={reload} />

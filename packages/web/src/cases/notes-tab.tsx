@@ -5,6 +5,7 @@ import { addCaseNote, listCaseNotes } from './cases-api';
 import { shortDateTime } from './format';
 import { Field, FieldError, Loaded, Panel, SubmitButton, useAction, useRead } from './form-parts';
 import { renderNote } from './markdown';
+import { useLiveCase } from '../live';
 
 /** Rendered Markdown; a click on an entity reference opens its profile inside the app. */
 export function MarkdownView({ body, className }: { body: string; className?: string }) {
@@ -27,6 +28,7 @@ export function MarkdownView({ body, className }: { body: string; className?: st
 /** The team's notes, newest last; a note is never edited, a correction is a new note. */
 export function NotesTab({ caseId }: { caseId: string }) {
   const [notes, reload] = useRead(listCaseNotes, caseId);
+  useLiveCase(caseId, reload);
   return (
     <div className="case-stack">
       <Panel titleId="notes-title" title="Notes">

@@ -9,10 +9,12 @@ import type { CaseSubject } from './cases-api';
 import { labelOf, plural } from './format';
 import { FieldError, FormNote, Loaded, Panel, RowSelect, SelectField, SubmitButton, TextField, useAction, useRead } from './form-parts';
 import type { FormMessage } from './form-parts';
+import { useLiveCase } from '../live';
 
 /** The people, companies and things the case is about, and a search to add more. */
 export function SubjectsTab({ caseId }: { caseId: string }) {
   const [subjects, reload] = useRead(listCaseSubjects, caseId);
+  useLiveCase(caseId, reload);
   return (
     <div className="case-stack">
       <section className="panel" aria-labelledby="subjects-title">

@@ -3,10 +3,12 @@ import type { FormEvent } from 'react';
 import { createTask, listTasks, TASK_STATUSES, updateTask } from './cases-api';
 import type { CaseDetail, CaseTask } from './cases-api';
 import { FieldError, Loaded, Panel, RowSelect, SelectField, SubmitButton, TextField, useAction, useRead } from './form-parts';
+import { useLiveCase } from '../live';
 
 /** The case's tasks: who does what by when; those past due stand out. */
 export function TasksTab({ detail }: { detail: CaseDetail }) {
   const [tasks, reload] = useRead(listTasks, detail.id);
+  useLiveCase(detail.id, reload);
   return (
     <div className="case-stack">
       <Panel titleId="tasks-title" title="Tasks">

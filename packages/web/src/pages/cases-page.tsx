@@ -10,6 +10,7 @@ import { Page } from '../page';
 import { casePath, navigate } from '../router';
 import { hasRole, useSession } from '../session';
 import { useResource } from '../use-resource';
+import { useLiveNotifications } from '../live';
 
 /** The caller's cases with their counts, a form to open a new one, and the tasks past due. */
 export function CasesPage() {
@@ -222,6 +223,7 @@ function OverdueTasks() {
  */
 function OverlapNotices() {
   const [notices, reload] = useResource(listNotifications);
+  useLiveNotifications(reload);
   const { error, run } = useAction();
   const data = notices.data;
   return (

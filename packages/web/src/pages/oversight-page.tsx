@@ -7,6 +7,7 @@ import { Page } from '../page';
 import { hasRole, useSession } from '../session';
 import { useResource } from '../use-resource';
 import { useWorkingContext } from '../working-context';
+import { useLiveReviewQueue } from '../live';
 
 /** Accountability reports for auditors, privacy officers and inspectors. */
 export function OversightPage() {
@@ -176,6 +177,7 @@ function UserActivity() {
 function ReviewQueue() {
   const load = useCallback((signal: AbortSignal) => getReviewQueue(signal), []);
   const [queue, reload] = useResource(load);
+  useLiveReviewQueue(reload);
   return (
     <section className="panel" aria-labelledby="queue-title">
       <h2 id="queue-title">Review queue</h2>

@@ -12,6 +12,7 @@ import type { KeyPlace, ReviewAction } from '../review-shortcuts';
 import { hasRole, useSession } from '../session';
 import { useSourceNames } from '../use-source-names';
 import { useWorkingContext } from '../working-context';
+import { useLiveReviewQueue } from '../live';
 
 const lead =
   'Decide whether records that look alike describe the same person or company. Each candidate pair shows how its names, dates, identifiers and addresses compare.';
@@ -141,6 +142,7 @@ function ReviewQueue({ mayResolve }: { mayResolve: boolean }) {
   }, [attempt]);
 
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  useLiveReviewQueue(reload);
   const pair = queue.status === 'ready' ? queue.pairs[0] : undefined;
   const last = undoable.at(-1);
 

@@ -59,6 +59,9 @@ function attachment(fileName: string): string {
   return `attachment; filename="${plain}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
+/** A "file" part sent without a file name (the multipart parser takes it for a field, or for a file named undefined). */
+const noFileName = () => new Invalid('the "file" part has no file name: send it with filename="..." in its Content-Disposition');
+
 /** Evidence files, custody and annotations. */
 export function evidenceRoutes(app: FastifyInstance, deps: AppDeps): void {
   const policy: RoutePolicy = { kind: 'signed-in', roles: [...rolesFor('entity.read')], purpose: 'required' };
@@ -91,12 +94,15 @@ export function evidenceRoutes(app: FastifyInstance, deps: AppDeps): void {
         let description: string | undefined;
         for await (const part of formParts(request)) {
           if (part.type === 'field') {
+            if (part.fieldname === 'file') throw noFileName();
             if (part.fieldname !== 'description') throw new Invalid(`unexpected field "${part.fieldname}": send "file" and optionally "description"`);
             if (typeof part.value !== 'string') throw new Invalid('the description must be text');
             description = part.value;
             continue;
           }
           if (part.fieldname !== 'file') throw new Invalid(`unexpected file field "${part.fieldname}": send the file in "file"`);
+          // A part with a content type but no file name is taken for a file whose name is undefined.
+          if (typeof part.filename !== 'string' || part.filename.trim() === '') throw noFileName();
           let content: Buffer;
           try {
             content = await part.toBuffer();

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { anomalyQueue, disclosuresOf, Invalid, signOffAnomaly, userActivity, verifyAuditLog, whoLookedUp, type AccessRecord } from '@casegraph/core';
+import { anomalyQueue, auditLogStatus, disclosuresOf, Invalid, signOffAnomaly, userActivity, whoLookedUp, type AccessRecord } from '@casegraph/core';
 import type { AppDeps } from '../../app-deps.js';
 import { requestContext, type RoutePolicy } from '../../plugins/route-policy.js';
 
@@ -24,11 +24,15 @@ const accessRecord = {
 const records = { type: 'object', required: ['records'], properties: { records: { type: 'array', items: accessRecord } } } as const;
 const subjectQuery = { type: 'object', required: ['subject'], properties: { subject: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
 
+/** The least time between two full verifications of the audit log asked for over HTTP. */
+const FULL_VERIFY_INTERVAL_MS = 60_000;
+
 /** Oversight: who looked up a subject, disclosures, a user's activity, the review queue, and the audit log's verification. */
 export function oversightRoutes(app: FastifyInstance, deps: AppDeps): void {
   // Reports state the oversight purpose (no case) and are themselves audited.
   const policy: RoutePolicy = { kind: 'signed-in', roles: ['oversight'], purpose: 'required' };
   const wrap = (rows: AccessRecord[]) => ({ records: rows });
+  const fullVerification: { running: boolean; last: { at: Date; verified: boolean; events: number } | null } = { running: false, last: null };
 
   app.get(
     '/api/oversight/lookups',
@@ -136,27 +140,66 @@ export function oversightRoutes(app: FastifyInstance, deps: AppDeps): void {
     {
       config: { policy: { kind: 'signed-in', roles: ['oversight', 'administrator'] } },
       schema: {
-        summary: 'Recompute the audit tree and check it against every signed checkpoint',
+        summary: 'The audit log\'s status: from the stored head and signed checkpoints, or with scope=full by recomputing the whole tree from every event',
         tags: ['oversight'],
+        querystring: { type: 'object', additionalProperties: false, properties: { scope: { type: 'string', enum: ['head', 'full'] } } },
         response: {
           200: {
             type: 'object',
-            required: ['verified', 'events', 'root', 'checkpointsChecked', 'problems'],
+            required: ['scope', 'verified', 'checkedAt', 'events', 'root', 'checkpointsChecked', 'newestCheckpoint', 'eventsSinceCheckpoint', 'problems', 'summary'],
             properties: {
+              scope: { type: 'string', enum: ['head', 'full'] },
               verified: { type: 'boolean' },
+              checkedAt: { type: 'string', format: 'date-time' },
               events: { type: 'integer' },
               root: { type: 'string' },
               checkpointsChecked: { type: 'integer' },
+              newestCheckpoint: {
+                type: ['object', 'null'],
+                required: ['treeSize', 'signedAt'],
+                properties: { treeSize: { type: 'integer' }, signedAt: { type: 'string', format: 'date-time' } },
+              },
+              eventsSinceCheckpoint: { type: 'integer' },
+              consistencyProofs: { type: 'integer' },
+              inclusionProofs: { type: 'integer' },
               problems: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string' }, message: { type: 'string' } } } },
+              summary: { type: 'string' },
+              lastFullVerification: {
+                description: 'The last full verification this server ran, if any since it started',
+                type: ['object', 'null'],
+                required: ['at', 'verified', 'events'],
+                properties: { at: { type: 'string', format: 'date-time' }, verified: { type: 'boolean' }, events: { type: 'integer' } },
+              },
             },
           },
+          429: { type: 'object', required: ['error', 'message'], properties: { error: { type: 'string' }, message: { type: 'string' }, requestId: { type: 'string' } } },
         },
       },
     },
-    async () => {
+    async (request, reply) => {
       if (deps.keys === undefined) throw new Invalid('this server has no checkpoint key configured, so the audit log cannot be verified here');
-      const report = await verifyAuditLog(deps.store.db, { publicKey: deps.keys.signing.publicKey });
-      return { verified: report.problems.length === 0, ...report };
+      const scope = (request.query as { scope?: 'head' | 'full' }).scope ?? 'head';
+      if (scope === 'full') {
+        // Recomputing the tree reads every event: one at a time, and at most once a minute per server.
+        const now = Date.now();
+        if (fullVerification.running || (fullVerification.last !== null && now - fullVerification.last.at.getTime() < FULL_VERIFY_INTERVAL_MS)) {
+          const last = fullVerification.last;
+          const message = fullVerification.running
+            ? 'a full verification of the audit log is already running; ask again when it has finished'
+            : `the audit log was fully verified at ${last?.at.toISOString()} (${last?.verified === true ? 'no problem found' : 'problems found'}); a full verification may run once a minute, or use casegraph audit verify`;
+          return reply.status(429).send({ error: 'too-many', message, requestId: request.id });
+        }
+        fullVerification.running = true;
+        try {
+          const status = await auditLogStatus(deps.store.db, { publicKey: deps.keys.signing.publicKey, scope });
+          fullVerification.last = { at: status.checkedAt, verified: status.verified, events: status.events };
+          return { ...status, lastFullVerification: fullVerification.last };
+        } finally {
+          fullVerification.running = false;
+        }
+      }
+      const status = await auditLogStatus(deps.store.db, { publicKey: deps.keys.signing.publicKey, scope });
+      return { ...status, lastFullVerification: fullVerification.last };
     },
   );
 }
