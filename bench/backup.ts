@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
 import {
   backupStore,
   checkpointAuditLog,
@@ -27,25 +26,10 @@ import {
   type StoreOptions,
 } from '@casegraph/core';
 import { describeMachine, printTable } from './machine.js';
+import { databaseUrl, onServer } from './postgres.js';
 
 const BATCH = 500_000;
 const EVENTS = 2_000;
-
-async function onServer(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-function withDatabase(url: string, name: string): string {
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return target.toString();
-}
 
 /** Runs SQL as the store's owner (the application role may not change indexes). */
 async function asOwner(store: Store, statements: string[]): Promise<void> {
@@ -132,9 +116,9 @@ export async function run(args: string[]): Promise<void> {
   let target: StoreOptions;
   if (kind === 'postgres') {
     if (url === undefined || url === '') throw new Error('--store postgres needs DATABASE_URL');
-    for (const name of names) await onServer(url, `create database ${name}`);
-    source = { databaseUrl: withDatabase(url, names[0] as string) };
-    target = { databaseUrl: withDatabase(url, names[1] as string) };
+    for (const name of names) await onServer(url, (client) => client.query(`create database ${name}`));
+    source = { databaseUrl: databaseUrl(url, names[0] as string) };
+    target = { databaseUrl: databaseUrl(url, names[1] as string) };
   } else {
     source = { dataDir: join(work, 'source') };
     target = { dataDir: join(work, 'restored') };
@@ -179,7 +163,7 @@ export async function run(args: string[]): Promise<void> {
     process.stdout.write(`\nstatements ${restored.tables.statements?.toLocaleString('en')}, search_values ${restored.tables.search_values?.toLocaleString('en')}; archive sha256 ${made.sha256}\n`);
     process.stdout.write(`machine: ${describeMachine()}\n`);
   } finally {
-    if (kind === 'postgres' && url !== undefined) for (const name of names) await onServer(url, `drop database if exists ${name} with (force)`);
+    if (kind === 'postgres' && url !== undefined) for (const name of names) await onServer(url, (client) => client.query(`drop database if exists ${name} with (force)`));
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -9,7 +9,7 @@ import { createContext, createDb, defaultConfig, hashToken, LOCAL_OPERATOR, load
 import { createPgCluster, freePort, type PgCluster } from '@casegraph/core/testing';
 import { addResult, checkOverHttp, checkStore, type CheckResult } from './check-store.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
-import { analystHeaders, emptyLedger, PURPOSE, runWorkload, seededRandom, type Client, type Ledger } from './workload.js';
+import { analystHeaders, emptyLedger, PURPOSE, runWorkload, seededRandomFrom, type Client, type Ledger } from './workload.js';
 
 /** What is killed: the server on PostgreSQL, PostgreSQL under a running server, or the server holding an embedded store. */
 export type CrashMode = 'server-postgres' | 'postgres' | 'pglite';
@@ -138,7 +138,7 @@ async function waitForImports(client: Client, ledger: Ledger): Promise<void> {
  */
 export async function runCrashMode(options: CrashOptions): Promise<CrashFigures> {
   const started = performance.now();
-  const random = seededRandom(`${options.seed}:${options.mode}`);
+  const random = seededRandomFrom(`${options.seed}:${options.mode}`);
   const uniform = ([low, high]: [number, number]) => low + random() * (high - low);
   const killWindow = options.killWindow ?? [50, 3_000];
   const downWindow = options.downWindow ?? [200, 1_500];

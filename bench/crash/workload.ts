@@ -1,18 +1,13 @@
 // The writes a crash cycle makes over HTTP, and the ledger of what each acknowledged write must
 // leave in the store. A write is acknowledged when its 2xx answer arrived; an import's rows are
 // acknowledged as its job reports them done (each 1,000-row batch commits before it is counted).
+import { seededRandom } from '@casegraph/core';
 
-/** A small seeded generator (mulberry32), so a run can be repeated with --seed. */
-export function seededRandom(seed: string): () => number {
+/** The core's seeded generator under a text seed, so a run can be repeated with --seed. */
+export function seededRandomFrom(seed: string): () => number {
   let state = 0;
   for (const char of seed) state = (Math.imul(state ^ char.charCodeAt(0), 2654435761) + 1) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(state);
 }
 
 /** An import the server accepted (202), and how far it was acknowledged. */

@@ -2,9 +2,10 @@
 // and addresses; companies with names and registration numbers; ownerships, directorships and
 // family links between them), their rows in the search index as the index's own code computes
 // them, and 10,000 analysts in teams of ten, each team on a case of its own.
-import pg from 'pg';
+import type pg from 'pg';
 import { createCase, createContext, createDb, defaultConfig, LOCAL_OPERATOR, registerSource, type Actor } from '@casegraph/core';
 import { madeUpAddresses, madeUpCompanyNames, madeUpWords, nameTokensOf, type IndexedPhrase, type NameToken } from './vocabulary.js';
+import { databaseUrl, onServer } from '../postgres.js';
 
 const BATCH = 1_000_000;
 const NOW = `'2026-01-01T00:00:00Z'::timestamptz`;
@@ -56,23 +57,6 @@ export function loadShape(entities: number, users: number, team: number): LoadSh
 /** The name of the database that holds a store of this many entities. */
 export function loadDatabaseName(entities: number): string {
   return `casegraph_bench_load_${entities}`;
-}
-
-/** The connection string of a database on the same server. */
-export function databaseUrl(url: string, name: string): string {
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return target.toString();
-}
-
-async function onServer<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 function log(started: number, text: string): void {

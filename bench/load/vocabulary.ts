@@ -1,19 +1,7 @@
 // Made-up words for the load benchmark's records: given names, family names, streets, towns and
 // company words built from syllables by a seeded generator, so every run makes the same store and
 // no name is a real person's.
-import { checkValue, indexValue } from '@casegraph/core';
-
-/** mulberry32: a small seeded generator, so every run draws the same words. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { checkValue, indexValue, seededRandom } from '@casegraph/core';
 
 const ONSETS = ['b', 'd', 'f', 'g', 'h', 'j', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'w', 'z', 'br', 'dr', 'gr', 'kl', 'st', 'tr', 'vr'];
 const VOWELS = ['a', 'e', 'i', 'o', 'u', 'aa', 'ei', 'oo', 'ie', 'ou'];

@@ -5,10 +5,9 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCase, createContext, createDb, defaultConfig, hashToken, publishLive, type Store } from '@casegraph/core';
-import { freePort } from '@casegraph/core/testing';
+import { databaseUrl, freePort, withServer } from '@casegraph/core/testing';
 import { readEventStream, WORKER_HEADER, type EventStreamReading } from '@casegraph/server';
 import { runCli } from '../test/run-cli.js';
 
@@ -37,20 +36,8 @@ describe('serve --workers on the embedded store', () => {
 });
 
 /** Another database on the same PostgreSQL server. */
-function databaseUrl(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
 async function onServer(url: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
+  await withServer(url, (client) => client.query(statement));
 }
 
 /** GET on a connection of its own (a kept-alive one would stay with one worker): the status and the worker that answered. */

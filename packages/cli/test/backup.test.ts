@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCase, createContext, createDb, defaultConfig, generateDemo, loadDemo, LOCAL_OPERATOR, lockDataFolder, type StoreOptions } from '@casegraph/core';
+import { withServer } from '@casegraph/core/testing';
 import { runCli } from './run-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'casegraph-cli-backup-'));
@@ -38,13 +38,7 @@ function lastLine(text: string): string {
 }
 
 async function onServer(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
+  await withServer(url ?? '', (client) => client.query(statement));
 }
 
 beforeAll(async () => {

@@ -111,3 +111,4 @@ export { exportClusters, type ClusterRow } from './resolution/export-clusters.js
 export { reviewQueue, type ReviewPair } from './resolution/review-queue.js';
 export * from './backup/index.js';
 export * from './live/index.js';
+export { seededRandom } from './seeded-random.js';

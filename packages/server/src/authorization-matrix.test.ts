@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import {
@@ -27,6 +27,7 @@ import { dialects, openTestStore } from '@casegraph/core/testing';
 import { buildApp } from './build-app.js';
 import { PURPOSE_HEADERS, SESSION_COOKIE } from './plugins/route-policy.js';
 import { openSession } from './test-support/sessions.js';
+import { injectStreaming } from './test-support/inject-streaming.js';
 
 /**
  * Every guarded route × role (or none) × compartments × case ownership × purpose stated or not.
@@ -63,17 +64,6 @@ interface Cell {
 const ENTITY_PLAIN = 'entity-plain';
 
 /** Injects a request whose allowed answer never ends: status and headers, then the stream is ended; a refusal is read whole. */
-async function injectStreaming(app: FastifyInstance, options: InjectOptions): Promise<{ statusCode: number; body: string }> {
-  const response = await app.inject({ ...options, payloadAsStream: true });
-  const raw = response as unknown as { raw: { res: { destroy(): void } }; stream(): AsyncIterable<Buffer> };
-  if (response.statusCode < 400) {
-    raw.raw.res.destroy();
-    return { statusCode: response.statusCode, body: '' };
-  }
-  let body = '';
-  for await (const chunk of raw.stream()) body += chunk.toString();
-  return { statusCode: response.statusCode, body };
-}
 const IMPORT_MAPPING = `
 people:
   queries:
@@ -596,7 +586,7 @@ describe.each(dialects())('authorization matrix on %s', (dialect) => {
     expect(cells).toBeGreaterThanOrEqual(guarded.length * ROLES.length * 8);
     expect(unexpectedAllows).toEqual([]);
     expect(unexpectedDenials).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it('a case the caller may not see answers exactly as a case that does not exist', async () => {
     const outsider = users.get(key('analyst', true, false)) ?? '';

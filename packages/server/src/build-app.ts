@@ -59,6 +59,8 @@ export interface BuildAppOptions {
 export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    // A busy machine (a restart after a crash, under load) can take more than Fastify's 10 s to register a plugin.
+    pluginTimeout: 120_000,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
     requestIdHeader: false,

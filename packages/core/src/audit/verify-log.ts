@@ -69,6 +69,9 @@ export async function verifyAuditLog(
   db: Kysely<Database>,
   input: { publicKey: string; externalCheckpoints?: string[]; onProgress?: (events: number) => void },
 ): Promise<VerifyReport> {
+  // One snapshot for the events, the head and the checkpoints: on a store that is being written,
+  // reading them at different moments would see an event the head read before did not count.
+  if (!db.isTransaction) return db.transaction().setIsolationLevel('repeatable read').execute((trx) => verifyAuditLog(trx, input));
   const problems: VerifyProblem[] = [];
   const wanted = new Map<number, Array<{ root: string; label: string }>>();
   const want = (size: number, root: string, label: string) => {

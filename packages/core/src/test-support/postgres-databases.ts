@@ -12,7 +12,8 @@ export function databaseUrl(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function withServer<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs work on a connection of its own to the server (or database) the URL names. */
+export async function withServer<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
