@@ -163,7 +163,7 @@ export async function run(args: string[]): Promise<void> {
     process.stdout.write(`\nstatements ${restored.tables.statements?.toLocaleString('en')}, search_values ${restored.tables.search_values?.toLocaleString('en')}; archive sha256 ${made.sha256}\n`);
     process.stdout.write(`machine: ${describeMachine()}\n`);
   } finally {
-    if (kind === 'postgres' && url !== undefined) for (const name of names) await onServer(url, (client) => client.query(`drop database if exists ${name} with (force)`));
+    if (kind === 'postgres' && url !== undefined) for (const name of names) await onServer(url, (client) => client.query(`drop database if exists ${name}`));
     rmSync(work, { recursive: true, force: true });
   }
 }

@@ -253,15 +253,24 @@ export function signOffAnomaly(anomalyId: string, note: string): Promise<ApiResu
 
 /** Whether the audit log verifies against its signed checkpoints. */
 export interface AuditStatus {
+  /** `head`: the stored head and signed checkpoints were checked; `full`: every event was recomputed. */
+  scope: 'head' | 'full';
   verified: boolean;
+  checkedAt: string;
   events: number;
   root: string;
   checkpointsChecked: number;
   problems: Array<{ kind: string; message: string }>;
+  /** What was checked, in the server's words. */
+  summary: string;
+  lastFullVerification?: { at: string; verified: boolean; events: number } | null;
 }
 
-export function getAuditStatus(signal?: AbortSignal): Promise<ApiResult<AuditStatus>> {
-  return callApi('/api/oversight/audit-status', (b) => (isRecord(b) && typeof b.verified === 'boolean' ? (b as unknown as AuditStatus) : undefined), { signal });
+/** The audit log's status; `full` recomputes the whole tree (at most once a minute per server). */
+export function getAuditStatus(signal?: AbortSignal, scope: 'head' | 'full' = 'head'): Promise<ApiResult<AuditStatus>> {
+  return callApi(`/api/oversight/audit-status${scope === 'full' ? '?scope=full' : ''}`, (b) => (isRecord(b) && typeof b.verified === 'boolean' && typeof b.summary === 'string' ? (b as unknown as AuditStatus) : undefined), {
+    signal,
+  });
 }
 
 /** A registered source and its policy. */

@@ -130,6 +130,11 @@ describe('sign-in, the purpose prompt and oversight, in Chromium', () => {
     await page.goto(`${server.url}/oversight`);
     await page.getByRole('heading', { level: 1, name: 'Oversight' }).waitFor();
     await expect.poll(() => page.getByTestId('audit-status').getAttribute('data-verified')).toBe('true');
+    expect(await page.getByTestId('audit-status').getAttribute('data-scope')).toBe('head');
+    // The quick answer says what it did not check; the full one recomputes every event.
+    await page.getByRole('button', { name: 'Verify every event' }).click();
+    await expect.poll(() => page.getByTestId('audit-status').getAttribute('data-scope')).toBe('full');
+    expect(await page.getByTestId('audit-status').getAttribute('data-verified')).toBe('true');
     await page.getByText('Choose the Oversight purpose to run reports').waitFor();
 
     await page.getByRole('region', { name: 'Working context' }).getByRole('button', { name: 'Set working context' }).click();

@@ -47,40 +47,45 @@ export function OversightPage() {
 }
 
 function AuditStatusPanel() {
-  const load = useCallback((signal: AbortSignal) => getAuditStatus(signal), []);
+  const [scope, setScope] = useState<'head' | 'full'>('head');
+  const load = useCallback((signal: AbortSignal) => getAuditStatus(signal, scope), [scope]);
   const [status, recheck] = useResource(load);
+  // Asking for the scope already shown asks again; another scope loads by itself.
+  const ask = (next: 'head' | 'full') => (next === scope ? recheck() : setScope(next));
   return (
     <section className="panel" aria-labelledby="audit-status-title">
       <h2 id="audit-status-title">Audit log</h2>
-      {status.status === 'loading' ? <p role="status">Verifying the audit log…</p> : null}
+      {status.status === 'loading' ? <p role="status">{scope === 'full' ? 'Recomputing the audit tree from every event…' : 'Checking the audit log…'}</p> : null}
       {status.status === 'error' ? (
         <p className="field__error" role="alert">
           {status.error.message}
         </p>
       ) : null}
       {status.status === 'ready' ? (
-        <div className="audit-status" data-verified={String(status.data.verified)} data-testid="audit-status">
-          {status.data.verified ? (
-            <p>
-              <strong>Verified.</strong> {status.data.events.toLocaleString('en')} events; {status.data.checkpointsChecked} signed checkpoint(s) match.
-            </p>
-          ) : (
-            <>
-              <p>
-                <strong>Verification failed.</strong> {status.data.problems.length} problem(s):
-              </p>
-              <ul>
-                {status.data.problems.slice(0, 10).map((p) => (
-                  <li key={p.message}>{p.message}</li>
-                ))}
-              </ul>
-            </>
+        <div className="audit-status" data-verified={String(status.data.verified)} data-scope={status.data.scope} data-testid="audit-status">
+          <p>
+            <strong>{status.data.verified ? 'Verified.' : 'Verification failed.'}</strong> {status.data.summary}
+          </p>
+          {status.data.verified ? null : (
+            <ul>
+              {status.data.problems.slice(0, 10).map((p) => (
+                <li key={p.message}>{p.message}</li>
+              ))}
+            </ul>
           )}
-          <p className="field__hint">Root {status.data.root}</p>
+          <p className="field__hint">
+            {status.data.events.toLocaleString('en')} events, root {status.data.root}; checked {new Date(status.data.checkedAt).toLocaleString('en-GB')}
+            {status.data.lastFullVerification
+              ? `; last full verification ${new Date(status.data.lastFullVerification.at).toLocaleString('en-GB')} (${status.data.lastFullVerification.verified ? 'verified' : 'failed'})`
+              : '; no full verification since the server started'}
+          </p>
         </div>
       ) : null}
-      <button type="button" className="button button--small" onClick={recheck}>
-        Verify again
+      <button type="button" className="button button--small" onClick={() => ask('head')}>
+        Check again
+      </button>{' '}
+      <button type="button" className="button button--small" onClick={() => ask('full')}>
+        Verify every event
       </button>
     </section>
   );
