@@ -49,7 +49,20 @@ export async function copyTemplateDatabase(url: string, template: string): Promi
   }
 }
 
-/** Drops a test database, ending any connection still open to it. */
+/**
+ * Drops a test database, ending any connection still open to it. A closed pool's backends can
+ * linger for a moment, and ending those of the application role needs rights the test user
+ * lacks (PostgreSQL answers 42501), so the drop waits for them and tries again.
+ */
 export async function dropDatabase(url: string, name: string): Promise<void> {
-  await withServer(url, (client) => client.query(`drop database if exists ${name} with (force)`));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await withServer(url, (client) => client.query(`drop database if exists ${name} with (force)`));
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 50 || (code !== '42501' && code !== '55006')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
