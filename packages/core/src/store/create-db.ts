@@ -234,17 +234,22 @@ function fsyncChangedFiles(folder: string, since: number): void {
 
 // ---------- server ----------
 
-async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
-  const location = redact(url);
+/** Refuses a connection string that is not PostgreSQL's, naming the setting it came from. */
+function checkPostgresUrl(url: string, setting: string, location: string): void {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new StoreUnavailable(`DATABASE_URL is not a valid URL (expected postgres://user:password@host:port/database): ${location}`);
+    throw new StoreUnavailable(`${setting} is not a valid URL (expected postgres://user:password@host:port/database): ${location}`);
   }
   if (!['postgres:', 'postgresql:'].includes(parsed.protocol)) {
-    throw new StoreUnavailable(`DATABASE_URL must start with postgres:// or postgresql://, got ${parsed.protocol}//`);
+    throw new StoreUnavailable(`${setting} must start with postgres:// or postgresql://, got ${parsed.protocol}//`);
   }
+}
+
+async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
+  const location = redact(url);
+  checkPostgresUrl(url, 'DATABASE_URL', location);
   // Dates and 64-bit integers stay strings, as on the embedded store, so both dialects agree.
   const keepText = (value: string): string => value;
   const typeParsers = {
@@ -330,15 +335,7 @@ async function appRoleDb(url: string, max: number, types: pg.CustomTypesConfig, 
  */
 async function openReplica(url: string, max: number, types: pg.CustomTypesConfig): Promise<Kysely<Database>> {
   const location = redact(url);
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new StoreUnavailable(`DATABASE_REPLICA_URL is not a valid URL (expected postgres://user:password@host:port/database): ${location}`);
-  }
-  if (!['postgres:', 'postgresql:'].includes(parsed.protocol)) {
-    throw new StoreUnavailable(`DATABASE_REPLICA_URL must start with postgres:// or postgresql://, got ${parsed.protocol}//`);
-  }
+  checkPostgresUrl(url, 'DATABASE_REPLICA_URL', location);
   const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   try {
     await probe.connect();
