@@ -15,7 +15,7 @@ import { openLiveStreams, type LiveStreams } from './load/live.js';
 import { cpuSince, memoryOf, readProcesses, type Reading } from './load/processes.js';
 import { drawLoadTargets, openLoadSessions } from './load/sessions.js';
 import { verifyLoadStore } from './load/verify.js';
-import { MIX, OPERATIONS, percentile, runWorkload, type OperationFigures } from './load/workload.js';
+import { MIX, onlyMix, OPERATIONS, percentile, runWorkload, type Operation, type OperationFigures } from './load/workload.js';
 import { describeMachine, printTable } from './machine.js';
 
 const CLI = fileURLToPath(new URL('../packages/cli/bin/casegraph.js', import.meta.url));
@@ -28,10 +28,11 @@ function wholeNumber(text: string | undefined, name: string, min: number): numbe
 }
 
 /**
- * `npm run bench -- load [--entities N] [--reuse] [--fill-only] [--sessions N] [--rate R] [--duration S] [--warmup S] [--workers W] [--no-live] [--from-source]`:
+ * `npm run bench -- load [--entities N] [--reuse] [--fill-only] [--sessions N] [--rate R] [--duration S] [--warmup S] [--workers W] [--no-live] [--from-source] [--only OPERATION]`:
  * needs DATABASE_URL (PostgreSQL). The store of N entities is made once in its own database
  * and kept; --reuse runs on it again. The server is the built CLI (`npm run build` first), or
- * with --from-source the TypeScript sources.
+ * with --from-source the TypeScript sources. --only runs one operation of the mix alone, to see
+ * what each costs.
  */
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -49,6 +50,7 @@ export async function run(args: string[]): Promise<void> {
       workers: { type: 'string', default: '2' },
       'no-live': { type: 'boolean', default: false },
       'from-source': { type: 'boolean', default: false },
+      only: { type: 'string' },
     },
   });
   const url = process.env.DATABASE_URL;
@@ -68,6 +70,7 @@ export async function run(args: string[]): Promise<void> {
   const seconds = wholeNumber(values.duration, 'duration', 1);
   const warmup = wholeNumber(values.warmup, 'warmup', 0);
   const workers = wholeNumber(values.workers, 'workers', 1);
+  const mix = values.only === undefined ? MIX : onlyMix(values.only);
   const work = mkdtempSync(join(tmpdir(), 'casegraph-bench-load-'));
   const sessions = await openLoadSessions(target, sessionCount, join(work, 'sessions.json'));
   const targets = await drawLoadTargets(target, shape, 5000);
@@ -84,7 +87,7 @@ export async function run(args: string[]): Promise<void> {
     }
     if (warmup > 0) {
       process.stderr.write(`  warm-up: ${warmup} s at ${rate} requests/s\n`);
-      await runWorkload(server.base, sessions, targets, { rate, seconds: warmup, agent: requestAgent, live: null });
+      await runWorkload(server.base, sessions, targets, { rate, seconds: warmup, agent: requestAgent, live: null, mix });
     }
     if (live !== null) live.caseDeliveries = { received: 0, expected: 0 };
     if (live !== null) live.deliveryMs.length = 0;
@@ -95,14 +98,14 @@ export async function run(args: string[]): Promise<void> {
     const before = readProcesses(server.child.pid ?? 0);
     const peaks = { workers: 0, postgres: 0, generator: 0 };
     const sampler = setInterval(() => notePeaks(peaks, readProcesses(server.child.pid ?? 0)), 2000);
-    const measured = await runWorkload(server.base, sessions, targets, { rate, seconds, agent: requestAgent, live });
+    const measured = await runWorkload(server.base, sessions, targets, { rate, seconds, agent: requestAgent, live, mix });
     clearInterval(sampler);
     const after = readProcesses(server.child.pid ?? 0);
     notePeaks(peaks, after);
     lag.disable();
     // Events of the last updates are still on their way.
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    report({ shape, sessions: sessionCount, rate, seconds, workers, measured, live, before, after, peaks, lag, loadBefore });
+    report({ shape, sessions: sessionCount, rate, seconds, workers, measured, live, before, after, peaks, lag, loadBefore, mix });
   } finally {
     live?.closeAll();
     requestAgent.destroy();
@@ -180,6 +183,7 @@ function report(run: {
   peaks: { workers: number; postgres: number; generator: number };
   lag: { percentile(p: number): number; max: number };
   loadBefore: number;
+  mix: Record<Operation, number>;
 }): void {
   const { measured, live, before, after } = run;
   const wall = (after.at - before.at) / 1000;
@@ -191,12 +195,12 @@ function report(run: {
   let errors = 0;
   for (const operation of OPERATIONS) {
     const f = measured.figures.get(operation);
-    if (f === undefined) continue;
+    if (f === undefined || run.mix[operation] === 0) continue;
     const sorted = [...f.latencies].sort((a, b) => a - b);
     all.push(...sorted);
     const failed = [...f.errors.values()].reduce((a, b) => a + b, 0);
     errors += failed;
-    rows.push([`${operation} (${Math.round(MIX[operation] * 100)}%)`, sorted.length, ms(percentile(sorted, 50)), ms(percentile(sorted, 95)), ms(percentile(sorted, 99)), ms(sorted.at(-1) ?? Number.NaN), failed === 0 ? '0' : [...f.errors].map(([k, n]) => `${k}×${n}`).join(' ')]);
+    rows.push([`${operation} (${Math.round(run.mix[operation] * 100)}%)`, sorted.length, ms(percentile(sorted, 50)), ms(percentile(sorted, 95)), ms(percentile(sorted, 99)), ms(sorted.at(-1) ?? Number.NaN), failed === 0 ? '0' : [...f.errors].map(([k, n]) => `${k}×${n}`).join(' ')]);
   }
   all.sort((a, b) => a - b);
   rows.push(['all', all.length, ms(percentile(all, 50)), ms(percentile(all, 95)), ms(percentile(all, 99)), ms(all.at(-1) ?? Number.NaN), errors]);

@@ -12,6 +12,12 @@ export type Operation = (typeof OPERATIONS)[number];
 /** Shares of the mix, adding up to 1. */
 export const MIX: Record<Operation, number> = { search: 0.5, profile: 0.25, expand: 0.15, 'case update': 0.1 };
 
+/** The mix of one operation alone (`--only`), to measure what each costs. */
+export function onlyMix(operation: string): Record<Operation, number> {
+  if (!(OPERATIONS as readonly string[]).includes(operation)) throw new Error(`--only takes one of ${OPERATIONS.join(', ')}, not "${operation}"`);
+  return Object.fromEntries(OPERATIONS.map((o) => [o, o === operation ? 1 : 0])) as Record<Operation, number>;
+}
+
 /** What one operation's requests did. */
 export interface OperationFigures {
   latencies: number[];
@@ -55,10 +61,10 @@ function requestFor(operation: Operation, session: LoadSession, targets: LoadTar
   }
 }
 
-function operationAt(r: number): Operation {
+function operationAt(r: number, mix: Record<Operation, number>): Operation {
   let sum = 0;
   for (const operation of OPERATIONS) {
-    sum += MIX[operation];
+    sum += mix[operation];
     if (r < sum) return operation;
   }
   return 'case update';
@@ -72,7 +78,7 @@ export async function runWorkload(
   base: URL,
   sessions: LoadSession[],
   targets: LoadTargets,
-  options: { rate: number; seconds: number; agent: http.Agent; live: LiveStreams | null },
+  options: { rate: number; seconds: number; agent: http.Agent; live: LiveStreams | null; mix?: Record<Operation, number> },
 ): Promise<{ figures: Map<Operation, OperationFigures>; sent: number; lateStarts: number }> {
   const figures = new Map<Operation, OperationFigures>(OPERATIONS.map((o) => [o, { latencies: [], errors: new Map(), byWorker: new Map() }]));
   let inFlight = 0;
@@ -129,7 +135,7 @@ export async function runWorkload(
     const tick = () => {
       const now = performance.now();
       // Every request due by now starts now, each timed from when it was due.
-      while (sent < total && started + sent * interval <= now) send(operationAt(Math.random()), started + sent * interval);
+      while (sent < total && started + sent * interval <= now) send(operationAt(Math.random(), options.mix ?? MIX), started + sent * interval);
       if (sent >= total) resolve();
       else setTimeout(tick, Math.max(0, Math.min(interval, started + sent * interval - performance.now())));
     };

@@ -103,6 +103,7 @@ export { parseQuery, QUERY_FIELDS, type ParsedQuery, type QueryField, type Query
 export { searchEntities, RESULT_WINDOW, type SearchInput, type SearchHit, type SearchMatch, type SearchResult, type FacetValue } from './search/search-entities.js';
 export { indexValue, searchGroupOf, SEARCH_GROUPS, type IndexedValue, type SearchGroup } from './search/index-terms.js';
 export { indexStatements, reindexSearch } from './search/index-statements.js';
+export { tidySearchWords } from './search/search-words.js';
 export type { MatchHow } from './search/score.js';
 export { matchEntities, MATCHER, type MatchExample, type MatchOptions, type MatchResponse, type MatchResult } from './search/match-entities.js';
 export { resolveEntities, canonicalId, loadResolutionRecords, type ResolveSummary } from './resolution/resolve-entities.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { applyRetention, checkpointAuditLog, createContext, expireUnlocks, LOCAL_OPERATOR, type AuditKeys } from '@casegraph/core';
+import { applyRetention, checkpointAuditLog, createContext, expireUnlocks, LOCAL_OPERATOR, tidySearchWords, type AuditKeys } from '@casegraph/core';
 import { buildApp, type BuildAppOptions } from './build-app.js';
 
 /** A listening server. */
@@ -11,10 +11,12 @@ export interface RunningServer {
 
 /** How often housekeeping runs: expire unlocks, apply retention once a day, sign a checkpoint of the audit log when it grew. */
 const HOUSEKEEPING_MS = 60_000;
+/** How often the words of names kept for close spellings lose repeats and words no name holds. */
+const TIDY_WORDS_MS = 3_600_000;
 
 /**
  * Builds the app and listens: the only place that opens a port. Housekeeping expires unlocks and
- * cached connector answers every minute and applies retention daily; with `keys`, the server also signs a checkpoint of
+ * cached connector answers every minute, tidies the words of names hourly and applies retention daily; with `keys`, the server also signs a checkpoint of
  * the audit log every minute in which it grew, and on close.
  * @example const server = await startServer({ store, config, host: '127.0.0.1', port: 8080 });
  */
@@ -32,6 +34,7 @@ export async function startServer(options: BuildAppOptions & { host: string; por
   });
   let signedSize = -1;
   let retainedOn = '';
+  let wordsTidiedAt = 0;
   const housekeeping = async () => {
     await expireUnlocks(ctx);
     // Connector answers leave memory once their source's rules no longer allow keeping them.
@@ -40,6 +43,10 @@ export async function startServer(options: BuildAppOptions & { host: string; por
     if (retainedOn !== today) {
       await applyRetention(ctx);
       retainedOn = today;
+    }
+    if (Date.now() - wordsTidiedAt >= TIDY_WORDS_MS) {
+      wordsTidiedAt = Date.now();
+      await tidySearchWords(options.store.db);
     }
     if (options.keys === undefined) return;
     const head = await options.store.db.selectFrom('audit_head').select('size').where('id', '=', 1).executeTakeFirst();

@@ -108,20 +108,36 @@ export async function lockHead(db: Kysely<Database>): Promise<MerkleFrontier> {
   return frontier;
 }
 
+// Transactions that hold the audit head: their further events must be appended through them, not
+// by another transaction that would wait for this one's lock.
+const holdingHead = new WeakSet<Kysely<Database>>();
+
+/** Whether the transaction has appended an event (and so holds the audit head until it ends). */
+export function holdsHead(db: Kysely<Database>): boolean {
+  return holdingHead.has(db);
+}
+
 /** Appends an event as the next leaf: next sequence number, event row, head moved on. */
 export async function appendLeaf(db: Kysely<Database>, event: Omit<AuditRow, 'seq'>): Promise<string> {
+  const [seq] = await appendLeaves(db, [event]);
+  return seq as string;
+}
+
+/** Appends events as the next leaves, in order: one lock of the head, one insert, one move of the head. */
+export async function appendLeaves(db: Kysely<Database>, events: ReadonlyArray<Omit<AuditRow, 'seq'>>): Promise<string[]> {
+  if (events.length === 0) return [];
   const frontier = await lockHead(db);
-  const seq = String(frontier.size + 1);
-  const row: AuditRow = { ...event, seq };
-  frontier.append(eventLeafHash(row));
+  holdingHead.add(db);
+  const rows: AuditRow[] = events.map((event, i) => ({ ...event, seq: String(frontier.size + 1 + i) }));
+  for (const row of rows) frontier.append(eventLeafHash(row));
   await db
     .insertInto('audit_events')
-    .values({ ...row, detail: JSON.stringify(row.detail) })
+    .values(rows.map((row) => ({ ...row, detail: JSON.stringify(row.detail) })))
     .execute();
   await db
     .updateTable('audit_head')
-    .set({ size: seq, frontier: JSON.stringify(frontier.toJSON()) })
+    .set({ size: String(frontier.size), frontier: JSON.stringify(frontier.toJSON()) })
     .where('id', '=', 1)
     .execute();
-  return seq;
+  return rows.map((row) => row.seq);
 }

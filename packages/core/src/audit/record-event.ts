@@ -42,7 +42,12 @@ export async function recordEvent(ctx: Ctx, db: Kysely<Database>, event: AuditEv
     await db.transaction().execute((trx) => recordEvent(ctx, trx, event));
     return;
   }
-  const row: Omit<AuditRow, 'seq'> = {
+  await appendLeaf(db, eventRow(ctx, event));
+}
+
+/** The stored fields of an event, its sequence number aside: who, when, under which case and purpose. */
+export function eventRow(ctx: Ctx, event: AuditEventInput): Omit<AuditRow, 'seq'> {
+  return {
     at: ctx.now(),
     actor_id: event.actorId ?? ctx.actor.userId,
     session_id: ctx.actor.sessionId,
@@ -57,7 +62,6 @@ export async function recordEvent(ctx: Ctx, db: Kysely<Database>, event: AuditEv
     detail: event.detail ?? {},
     sealed_terms: event.sealedTerms ?? null,
   };
-  await appendLeaf(db, row);
 }
 
 /** Audit events in order, newest last (for tests and the coming oversight reports). */

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { AuditBatcher } from '../audit/audit-batch.js';
 import type { CoreConfig } from '../config/config.js';
 import type { Database } from '../store/schema.js';
 
@@ -28,6 +29,8 @@ export interface Ctx {
   db: Kysely<Database>;
   /** A streaming read replica for search and graph reads, when the deployment has one; access is still decided on `db`. */
   readDb?: Kysely<Database>;
+  /** Where consultations' audit events are appended in batches (a PostgreSQL store's own connection); without it each is appended in its transaction. */
+  auditBatch?: AuditBatcher;
   actor: Actor;
   purpose: Purpose | null;
   now: () => Date;
@@ -59,6 +62,7 @@ export const ANONYMOUS: Actor = Object.freeze({
 export function createContext(input: {
   db: Kysely<Database>;
   readDb?: Kysely<Database> | undefined;
+  auditBatch?: AuditBatcher | undefined;
   actor: Actor;
   config: CoreConfig;
   purpose?: Purpose | null;
@@ -67,6 +71,7 @@ export function createContext(input: {
   return {
     db: input.db,
     ...(input.readDb !== undefined ? { readDb: input.readDb } : {}),
+    ...(input.auditBatch !== undefined ? { auditBatch: input.auditBatch } : {}),
     actor: input.actor,
     config: input.config,
     purpose: input.purpose ?? null,

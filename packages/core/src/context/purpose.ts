@@ -1,4 +1,5 @@
-import { recordEvent, type AuditCategory, type AuditEventInput } from '../audit/record-event.js';
+import { holdsHead } from '../audit/leaf.js';
+import { eventRow, recordEvent, type AuditCategory, type AuditEventInput } from '../audit/record-event.js';
 import { visibleCases } from '../access/authorize.js';
 import { Forbidden, Invalid, isCaseGraphError, PurposeRequired } from '../errors.js';
 import type { Ctx, Purpose } from './context.js';
@@ -128,7 +129,11 @@ async function inTransaction<T>(ctx: Ctx, action: AuditedAction, work: (tx: Ctx)
       ...(result.detail ? { detail: result.detail } : {}),
       ...(result.sealedTerms ? { sealedTerms: result.sealedTerms } : {}),
     };
-    await recordEvent(tx, trx, event);
+    // A consultation's event joins the process's next batch (the answer waits until it is
+    // committed, the work's transaction still open); a change's commits with the change. A
+    // transaction that already holds the audit head appends through itself.
+    if (action.category === 'consultation' && ctx.auditBatch !== undefined && !holdsHead(trx)) await ctx.auditBatch.append(eventRow(tx, event));
+    else await recordEvent(tx, trx, event);
     return result.value;
   });
 }

@@ -31,6 +31,11 @@ interface TokenMatch {
   how: MatchHow;
 }
 
+/** Whether a name word is the query word spelled another way: one letter changed, added or dropped, or close by Jaro-Winkler (as matchToken scores a typo). */
+export function spelledAlike(q: string, c: string): boolean {
+  return (Math.min(q.length, c.length) >= 4 && levenshtein(q, c) === 1) || jaroWinkler(q, c) >= TYPO_MIN_JARO_WINKLER;
+}
+
 /** The strongest way one query token meets one name token, if any. */
 function matchToken(q: string, c: string): TokenMatch | null {
   const match = (score: number, how: MatchHow): TokenMatch => ({ query: q, candidate: c, score, how });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { decideReads, readableStatements, type ReadAccess } from '../access/read-access.js';
 import { unlockedCategories } from '../access/sensitive.js';
 import type { Ctx } from '../context/context.js';
@@ -7,10 +7,11 @@ import { checkPurpose, runWithPurpose } from '../context/purpose.js';
 import { assembleVisibleEntities, mergeEntities, shownId, type Entity } from '../entities/get-entity.js';
 import { Forbidden, Invalid } from '../errors.js';
 import { getSchema, isSchema } from '../model/index.js';
-import { nameTokenTerms, type SearchGroup } from './index-terms.js';
+import { nameTokenTerms, SEARCH_GROUPS, type SearchGroup } from './index-terms.js';
 import { nameTokens, normalizeAddress, normalizeEmail, normalizeIdentifier, normalizePhone } from './normalize/index.js';
 import { parseQuery, type ParsedQuery, type QueryPart } from './query-syntax.js';
 import { scoreValue, type MatchHow } from './score.js';
+import { closeSpellings } from './search-words.js';
 
 /** What to search for, and which page. */
 export interface SearchInput {
@@ -73,6 +74,10 @@ export const RESULT_WINDOW = 200;
 const MAX_PAGE = 100;
 // Values considered per group of a query part, strongest first, before scoring in full.
 const CANDIDATES_PER_GROUP = 1500;
+// Values one tier of the candidate search reads before ranking them: past this, which it reads is the index's order.
+const SCAN_LIMIT = 5000;
+// Values close in spelling are looked for only when the words and their sounds found fewer candidates than this.
+const FUZZY_BELOW = 1;
 // Entities assembled to check what the caller may see of them.
 const MAX_ENTITIES = 1000;
 // Words too common in addresses to find one by: the house number, postcode and other words do.
@@ -80,12 +85,30 @@ const GENERIC_ADDRESS_WORDS = new Set(['street', 'road', 'avenue', 'lane', 'driv
 // Country-type properties that may be faceted: nationality and citizenship never are.
 const COUNTRY_FACETS = ['country', 'jurisdiction', 'mainCountry', 'registrationCountry', 'addressCountry'];
 
-/** One part of the query put to one group of the index: the terms that find candidates and the key trigrams compare. */
+/**
+ * One tier of the candidate search: a value must hold a term of every set (or of every set but
+ * `spare` of them), or with `any` a term of any set. `sure` tiers meet each word by itself, its
+ * sound, a given name it stands for or its consonants; what they find decides whether spellings
+ * are compared too.
+ */
+interface Tier {
+  sets: string[][];
+  spare: number;
+  any: boolean;
+  sure: boolean;
+}
+
+/** One part of the query put to one group of the index: its tiers, every term (values sharing more rank first) and the key trigrams compare. */
 interface Probe {
   part: QueryPart;
   group: SearchGroup;
   terms: string[];
+  tiers: Tier[];
+  /** The words of a name probe, each with its own terms (for close spellings to join). */
+  words?: Array<{ word: string; terms: string[] }>;
   key: string | null;
+  /** Whether keys close in spelling (letter trigrams) are candidates when the sure tiers find nothing. */
+  spelled: boolean;
 }
 
 /**
@@ -142,37 +165,66 @@ function writeCursor(offset: number, fingerprint: string): string {
   return Buffer.from(`${offset}.${fingerprint}`, 'utf8').toString('base64url');
 }
 
-/** The groups of the index a part of the query is put to, with the terms that find candidates there. */
+// A name of this many words still matches with one of them unmet (score.ts: three of four words score above the threshold).
+const SPARE_WORD_FROM = 4;
+
+const every = (sets: string[][], spare = 0): Tier => ({ sets, spare, any: false, sure: true });
+
+/** The groups of the index a part of the query is put to, with the tiers that find candidates there. */
 function probesOf(part: QueryPart): Probe[] {
   const probes: Probe[] = [];
   const value = part.value;
   const wants = (group: SearchGroup) => part.field === 'free' || part.field === group || (part.field === 'id' && group === 'identifier');
+  const single = (group: SearchGroup, term: string): Probe => ({ part, group, terms: [term], tiers: [every([[term]])], key: null, spelled: false });
   if (wants('name')) {
-    const tokens = nameTokens(value).filter((t) => t.length > 1);
-    if (tokens.length > 0) probes.push({ part, group: 'name', terms: [...new Set(tokens.flatMap(nameTokenTerms))], key: tokens.slice().sort().join(' ') });
+    const tokens = [...new Set(nameTokens(value).filter((t) => t.length > 1))];
+    if (tokens.length > 0) {
+      const spare = tokens.length >= SPARE_WORD_FROM ? 1 : 0;
+      // A word is met by itself, its sound, its consonants, or a given name it stands for, stored as a word of its own ("Greg" is "Gregory").
+      const alike = tokens.map((token) => nameTokenTerms(token).flatMap((term) => (term.startsWith('g:') ? [term, `t:${term.slice(2)}`] : [term])));
+      // A value holding only a word's initial meets it too (score.ts counts "A Marshall" for "Ava Marshall").
+      const initials = tokens.map((token, i) => [...(alike[i] ?? []), `t:${token.charAt(0)}`]);
+      probes.push({
+        part,
+        group: 'name',
+        terms: [...new Set(initials.flat())],
+        tiers: [every(tokens.map((t) => [`t:${t}`]), spare), every(alike, spare), { sets: initials, spare, any: false, sure: false }],
+        words: tokens.map((word, i) => ({ word, terms: alike[i] ?? [] })),
+        key: tokens.slice().sort().join(' '),
+        spelled: true,
+      });
+    }
   }
   if (wants('address')) {
     const address = normalizeAddress(value);
-    const terms = address.tokens.filter((t) => !GENERIC_ADDRESS_WORDS.has(t) && !/^\d+$/.test(t)).map((t) => `t:${t}`);
+    const terms = [...new Set(address.tokens.filter((t) => !GENERIC_ADDRESS_WORDS.has(t) && !/^\d+$/.test(t)).map((t) => `t:${t}`))];
     if (address.postcode !== null) terms.push(`pc:${address.postcode}`);
-    if (terms.length > 0) probes.push({ part, group: 'address', terms, key: address.normalized });
+    const sets = terms.map((t) => [t]);
+    // Three words or more: one may be missing or spelled another way (a town left out, a street abbreviated).
+    const tiers = [every(sets), every(sets, sets.length >= 3 ? 1 : 0)];
+    // What the user named as an address may share a single word or the postcode with the one stored.
+    if (part.field === 'address') tiers.push({ sets, spare: 0, any: true, sure: false });
+    // Spellings of an address are compared when the user named it as one, or it has a number (a house or a postcode): a name put to the address group by a free search is not.
+    const spelled = part.field === 'address' || /\d/.test(value);
+    if (terms.length > 0) probes.push({ part, group: 'address', terms, tiers, key: address.normalized, spelled });
   }
   const digits = value.replace(/\D/g, '').length;
   if (wants('phone') && (part.field === 'phone' || digits >= 7)) {
     const phone = normalizePhone(value);
-    if (phone !== null) probes.push({ part, group: 'phone', terms: [`x:${phone}`], key: null });
+    if (phone !== null) probes.push(single('phone', `x:${phone}`));
   }
   if (wants('email') && value.includes('@')) {
     const email = normalizeEmail(value);
-    if (email !== null) probes.push({ part, group: 'email', terms: [`x:${email}`], key: null });
+    if (email !== null) probes.push(single('email', `x:${email}`));
   }
   if (wants('identifier') && (part.field === 'id' || digits > 0)) {
     const id = normalizeIdentifier(value);
-    if (id.length >= 2) probes.push({ part, group: 'identifier', terms: [`x:${id}`], key: null });
+    if (id.length >= 2) probes.push(single('identifier', `x:${id}`));
   }
   if (part.field === 'free') {
     const words = [...new Set(nameTokens(value).filter((w) => w.length >= 3))];
-    if (words.length > 0) probes.push({ part, group: 'text', terms: words.map((w) => `t:${w}`), key: null });
+    const sets = words.map((w) => [`t:${w}`]);
+    if (words.length > 0) probes.push({ part, group: 'text', terms: words.map((w) => `t:${w}`), tiers: [every(sets), { sets, spare: 0, any: true, sure: false }], key: null, spelled: false });
   }
   return probes;
 }
@@ -186,49 +238,105 @@ interface Candidate {
 }
 
 /**
- * Candidate values of one probe, found and ordered inside SQL under the caller's access conditions
- * (decided on the primary; the query itself runs on the read replica when there is one).
+ * Candidate values of one probe, strongest first, found inside SQL under the caller's access
+ * conditions (decided on the primary; the queries run on the read replica when there is one).
+ *
+ * The index is asked in tiers, each looser than the one before, while the window has room: values
+ * holding every word of the query as written; every word by its sound, a given name or its
+ * consonants; every word or its initial; and (for what the user named as an address, and free
+ * text) any one term. Only when the sure tiers found fewer than FUZZY_BELOW are spellings
+ * compared by letter trigrams, which reads far more of the index. Each tier reads at most
+ * SCAN_LIMIT rows before ranking them, so a word held by a million values costs what one held by
+ * five thousand does, and the answer says it was cut short.
  */
 async function candidatesOf(access: ReadAccess, probe: Probe, sources: string[]): Promise<{ rows: Candidate[]; truncated: boolean }> {
+  const found = new Map<string, Candidate>();
+  let truncated = false;
+  let sure = 0;
+  const seen = new Set<string>();
+  const add = (tier: { rows: Candidate[]; cut: boolean }) => {
+    truncated ||= tier.cut;
+    for (const row of tier.rows) if (!found.has(row.statement_id)) found.set(row.statement_id, row);
+    return found.size > CANDIDATES_PER_GROUP;
+  };
+  for (const tier of probe.tiers) {
+    const condition = meets(tier);
+    // Tiers that come to the same condition (a one-word address, a name whose words have no other terms) run once.
+    const text = JSON.stringify([tier.sets, tier.any || tier.sets.length - tier.spare <= 1 ? -1 : tier.spare]);
+    if (seen.has(text)) continue;
+    seen.add(text);
+    if (add(await tierRows(access, probe, sources, condition))) return { rows: [...found.values()].slice(0, CANDIDATES_PER_GROUP), truncated: true };
+    if (tier.sure) sure = found.size;
+  }
   // Trigrams compare spellings: a key of digits only (a phone or registration number put to the
   // name group by a free search) is found by its exact tokens, not by every key with "000" in it.
-  const trigram = probe.key !== null && probe.key.length >= 3 && /\p{L}/u.test(probe.key);
-  // A value that shares no term with the probe ranks below every value that shares one: when the
-  // terms alone fill the window, comparing trigrams (a scan of every key with trigrams in common,
-  // whatever its group) cannot change it, so it is left out.
-  if (trigram) {
-    const byTerms = await candidateRows(access, probe, sources, false);
-    if (byTerms.length > CANDIDATES_PER_GROUP) return { rows: byTerms.slice(0, CANDIDATES_PER_GROUP), truncated: true };
+  const key = probe.key;
+  if (key !== null && key.length >= 3 && /\p{L}/u.test(key) && probe.spelled && sure < FUZZY_BELOW) {
+    if (add(await tierRows(access, probe, sources, sql<boolean>`search_values.key % ${key}`))) truncated = true;
   }
-  const rows = await candidateRows(access, probe, sources, trigram);
-  return { rows: rows.slice(0, CANDIDATES_PER_GROUP), truncated: rows.length > CANDIDATES_PER_GROUP };
+  return { rows: [...found.values()].slice(0, CANDIDATES_PER_GROUP), truncated };
 }
 
-/** The first CANDIDATES_PER_GROUP + 1 values sharing a term with the probe (or, with `trigram`, a close key), strongest first. */
-async function candidateRows(access: ReadAccess, probe: Probe, sources: string[], trigram: boolean): Promise<Candidate[]> {
-  const keyed = probe.key !== null && probe.key.length >= 3;
-  const terms = [...new Set(probe.terms)];
-  let query = access.db
+/**
+ * Name probes gain a tier for words spelled like the query's ("Amita" meets "Amira"), looked up in
+ * the table of name words rather than by comparing every name, and the initials tier takes them too.
+ */
+async function withCloseSpellings(access: ReadAccess, probes: Probe[]): Promise<Probe[]> {
+  const words = probes.flatMap((probe) => probe.words?.map((w) => w.word) ?? []);
+  if (words.length === 0) return probes;
+  const spellings = await closeSpellings(access.db, words);
+  if (spellings.size === 0) return probes;
+  return probes.map((probe) => {
+    if (probe.words === undefined || !probe.words.some((w) => spellings.has(w.word))) return probe;
+    const sets = probe.words.map(({ word, terms }) => [...terms, ...(spellings.get(word) ?? []).map((other) => `t:${other}`)]);
+    const spare = probe.tiers[0]?.spare ?? 0;
+    const initials = sets.map((set, i) => [...set, `t:${probe.words?.[i]?.word.charAt(0) ?? ''}`]);
+    const [exact, alike] = probe.tiers;
+    if (exact === undefined || alike === undefined) return probe;
+    return { ...probe, terms: [...new Set([...probe.terms, ...initials.flat()])], tiers: [exact, alike, every(sets, spare), { sets: initials, spare, any: false, sure: false }] };
+  });
+}
+
+/** SQL: the value meets the tier's term sets. */
+function meets(tier: Tier): RawBuilder<boolean> {
+  const holds = (set: string[]) => sql<boolean>`search_values.terms && ${sql.val(set)}::text[]`;
+  if (tier.any) return holds([...new Set(tier.sets.flat())]);
+  const all = (list: string[][]) => sql<boolean>`(${sql.join(list.map(holds), sql` and `)})`;
+  if (tier.spare === 0 || tier.sets.length <= 1) return all(tier.sets);
+  return sql<boolean>`(${sql.join(
+    tier.sets.map((_, skipped) => all(tier.sets.filter((__, i) => i !== skipped))),
+    sql` or `,
+  )})`;
+}
+
+/**
+ * One tier: at most SCAN_LIMIT + 1 readable values meeting `condition` in the probe's group (its
+ * own partial index), then the strongest CANDIDATES_PER_GROUP + 1 of them: most shared terms (one
+ * containment test per term, cheaper than intersecting arrays row by row), then the closest key.
+ */
+async function tierRows(access: ReadAccess, probe: Probe, sources: string[], condition: RawBuilder<boolean>): Promise<{ rows: Candidate[]; cut: boolean }> {
+  // A literal group, so the planner can choose the group's partial index (it is one of SEARCH_GROUPS, never input).
+  if (!SEARCH_GROUPS.includes(probe.group)) throw new Error(`no search group "${probe.group}"`);
+  let scan = access.db
     .selectFrom('search_values')
     .innerJoin('statements', 'statements.id', 'search_values.statement_id')
-    .select(['search_values.statement_id', 'search_values.entity_id', 'statements.property', 'statements.value', 'statements.source_id'])
-    .where('search_values.grp', '=', probe.group)
-    .where((eb) =>
-      trigram
-        ? eb.or([sql<boolean>`${eb.ref('search_values.terms')} && ${sql.val(terms)}::text[]`, sql<boolean>`${eb.ref('search_values.key')} % ${probe.key}`])
-        : sql<boolean>`${eb.ref('search_values.terms')} && ${sql.val(terms)}::text[]`,
-    )
+    .select(['search_values.statement_id', 'search_values.entity_id', 'search_values.key', 'search_values.terms', 'statements.property', 'statements.value', 'statements.source_id'])
+    .where(sql<boolean>`search_values.grp = ${sql.lit(probe.group)}`)
+    .where(condition)
     .where(readableStatements(access));
-  if (sources.length > 0) query = query.where('statements.source_id', 'in', sources);
-  // The strongest first: most shared terms (one containment test per term, cheaper than
-  // intersecting the arrays row by row), then the closest key.
-  const shared = sql.join(terms.map((term) => sql`(search_values.terms @> array[${term}]::text[])::int`), sql` + `);
-  return query
+  if (sources.length > 0) scan = scan.where('statements.source_id', 'in', sources);
+  const shared = sql.join(probe.terms.map((term) => sql`(c.terms @> array[${term}]::text[])::int`), sql` + `);
+  const keyed = probe.key !== null && probe.key.length >= 3;
+  const rows = await access.db
+    .selectFrom(scan.limit(SCAN_LIMIT + 1).as('c'))
+    .select(['c.statement_id', 'c.entity_id', 'c.property', 'c.value', 'c.source_id', sql<string>`count(*) over ()`.as('scanned')])
     .orderBy(sql`(${shared})`, 'desc')
-    .orderBy(keyed ? sql`similarity(search_values.key, ${probe.key})` : sql`1`, 'desc')
-    .orderBy('search_values.statement_id')
+    .orderBy(keyed ? sql`similarity(c.key, ${probe.key})` : sql`1`, 'desc')
+    .orderBy('c.statement_id')
     .limit(CANDIDATES_PER_GROUP + 1)
     .execute();
+  const scanned = Number(rows[0]?.scanned ?? 0);
+  return { rows: rows.map(({ scanned: _, ...row }) => row), cut: scanned > SCAN_LIMIT || rows.length > CANDIDATES_PER_GROUP };
 }
 
 function describePart(part: QueryPart): string {
@@ -244,7 +352,7 @@ export async function findEntities(tx: Ctx, parsed: ParsedQuery): Promise<{ enti
   const statementOf = new Map<SearchMatch, string>();
   let truncated = false;
   for (const part of parsed.parts) {
-    for (const probe of probesOf(part)) {
+    for (const probe of await withCloseSpellings(access, probesOf(part))) {
       const { rows, truncated: cut } = await candidatesOf(access, probe, parsed.sources);
       truncated ||= cut;
       for (const row of rows) {

@@ -9,6 +9,8 @@ import * as resolutionModels from './migrations/0006-resolution-models.js';
 import * as caseWork from './migrations/0007-case-work.js';
 import * as graphValues from './migrations/0008-graph-values.js';
 import * as graphIndexes from './migrations/0009-graph-indexes.js';
+import * as searchGroupIndexes from './migrations/0010-search-group-indexes.js';
+import * as supervisors from './migrations/0011-supervisors.js';
 
 /** Every migration, in order. Names are numbered so both dialects apply them alike. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +23,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_case_work': caseWork,
   '0008_graph_values': graphValues,
   '0009_graph_indexes': graphIndexes,
+  '0010_search_group_indexes': searchGroupIndexes,
+  '0011_supervisors': supervisors,
 };
 
 /** The role the application runs as: no superuser, no DDL, no rewriting of the audit log. */
@@ -29,7 +33,7 @@ export const APP_ROLE = 'casegraph_app';
 /** Tables the application reads and changes freely (within the rules of core). */
 const APP_TABLES = [
   'sources', 'statements', 'users', 'cases', 'case_counters', 'organisations', 'sessions', 'case_members',
-  'sensitive_unlocks', 'legal_holds', 'sign_in_failures', 'anomaly_reviews', 'import_jobs', 'search_values', 'judgments', 'candidate_pairs', 'entity_clusters', 'resolution_models',
+  'sensitive_unlocks', 'legal_holds', 'sign_in_failures', 'anomaly_reviews', 'import_jobs', 'search_values', 'search_words', 'judgments', 'candidate_pairs', 'entity_clusters', 'resolution_models',
   'case_subjects', 'case_tasks', 'case_notes', 'case_links', 'case_events', 'case_overlaps', 'notifications', 'link_charts',
 ];
 

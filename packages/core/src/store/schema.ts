@@ -136,6 +136,11 @@ export interface ImportJobsTable {
 }
 
 /** One searchable statement in the consolidated search index. */
+/** The words of names in the search index (repeats possible until housekeeping tidies them), for close spellings. */
+export interface SearchWordsTable {
+  word: string;
+}
+
 export interface SearchValuesTable {
   statement_id: string;
   entity_id: string;
@@ -429,6 +434,7 @@ export interface Database {
   anomaly_reviews: AnomalyReviewsTable;
   import_jobs: ImportJobsTable;
   search_values: SearchValuesTable;
+  search_words: SearchWordsTable;
   judgments: JudgmentsTable;
   candidate_pairs: CandidatePairsTable;
   entity_clusters: EntityClustersTable;

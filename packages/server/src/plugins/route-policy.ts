@@ -86,7 +86,7 @@ export function requestPurpose(request: FastifyRequest): Purpose | null {
 
 /** The call context for a request: its actor, its stated purpose, the store and config. */
 export function requestContext(request: FastifyRequest, deps: AppDeps): Ctx {
-  return createContext({ db: deps.store.db, readDb: deps.store.readDb, actor: request.actor, config: deps.config, purpose: requestPurpose(request) });
+  return createContext({ db: deps.store.db, readDb: deps.store.readDb, auditBatch: deps.store.auditBatch, actor: request.actor, config: deps.config, purpose: requestPurpose(request) });
 }
 
 /**

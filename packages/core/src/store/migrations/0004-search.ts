@@ -24,5 +24,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`create index search_values_entity on search_values (entity_id)`.execute(db);
   // A store made before the index: its statements are indexed here, in the migration's
   // transaction, so an upgrade interrupted halfway starts again whole.
-  await reindexSearch(db as unknown as Kysely<Database>);
+  await reindexSearch(db as unknown as Kysely<Database>, { words: false });
 }
