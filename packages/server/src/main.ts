@@ -34,7 +34,8 @@ export async function startServer(options: BuildAppOptions & { host: string; por
   });
   let signedSize = -1;
   let retainedOn = '';
-  let wordsTidiedAt = 0;
+  // The first tidying an hour after start: at 10 million records it reads the name index for a few seconds.
+  let wordsTidiedAt = Date.now();
   const housekeeping = async () => {
     await expireUnlocks(ctx);
     // Connector answers leave memory once their source's rules no longer allow keeping them.

@@ -219,4 +219,31 @@ describe.skipIf(!withPostgres)('with a read replica, search and graph reads go t
       await resumeReplay();
     }
   });
+
+  it('with the replica down, search and graph read the primary and health says so; once it is back, reads return to it', async () => {
+    const health = async () => (await app.inject({ method: 'GET', url: '/api/health' })).json<{ status: string; reads?: string }>();
+    expect(await health()).toMatchObject({ status: 'ok', reads: 'replica' });
+    await onReplica.end();
+    await replica.stop();
+    // A person written while the replica is down can only be found on the primary.
+    await write('registry', [{ id: 'p-4', schema: 'Person', origin: 'R4', properties: { name: ['Teodora Quillfeather'] } }]);
+    // Connections the pool held to the stopped replica fail once, then reads move.
+    await app.inject({ method: 'GET', url: `/api/search?q=${encodeURIComponent('Teodora Quillfeather')}`, headers: analyst });
+    expect(await search('Teodora Quillfeather')).toEqual(['p-4']);
+    expect((await expand('p-1')).nodes).toContain('c-1');
+    expect(store.replicaState?.()).toMatchObject({ reading: 'primary' });
+    expect(await health()).toMatchObject({ status: 'degraded', reads: 'primary' });
+    await replica.start();
+    onReplica = new pg.Client({ connectionString: replica.url });
+    await onReplica.connect();
+    await replayed();
+    // The replica is tried again 10 s after it was left.
+    const deadline = Date.now() + 30_000;
+    while (store.replicaState?.().reading !== 'replica' && Date.now() < deadline) {
+      await search('Teodora Quillfeather');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(await health()).toMatchObject({ status: 'ok', reads: 'replica' });
+    expect(await search('Teodora Quillfeather')).toEqual(['p-4']);
+  }, 90_000);
 });

@@ -4,7 +4,7 @@ import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
-import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql, type PostgresPool } from 'kysely';
 import pg from 'pg';
 import { AuditBatcher } from '../audit/audit-batch.js';
 import { DiskFull, Invalid, StoreUnavailable } from '../errors.js';
@@ -35,6 +35,14 @@ export interface StoreOptions {
   replicaUrl?: string;
 }
 
+/** Where a store with a read replica sends its search and graph reads. */
+export interface ReplicaState {
+  reading: 'replica' | 'primary';
+  since: Date;
+  /** Why the replica was left, when reads are on the primary. */
+  reason?: string;
+}
+
 /** An open store. Close it to release the data folder or the connection pool. */
 export interface Store {
   readonly db: Kysely<Database>;
@@ -43,8 +51,10 @@ export interface Store {
   readonly location: string;
   /** Applied migrations this open ran (empty when the store was current). */
   readonly migrated: string[];
-  /** The read replica's handle (its own pool, never migrated), when the store has one. */
+  /** The read replica's handle (its own pool, never migrated), when the store has one; its connections are the primary's while the replica cannot be reached. */
   readonly readDb?: Kysely<Database>;
+  /** With a replica: whether reads go to it now or (it being unreachable) to the primary, since when and why. */
+  replicaState?(): ReplicaState;
   /** PostgreSQL: appends consultations' audit events in batches, on a connection of its own. */
   readonly auditBatch?: AuditBatcher;
   /** Writes the embedded store's data folder into a tarball (PGlite only). */
@@ -299,19 +309,21 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
   if (options.replicaUrl === undefined || options.replicaUrl === '') {
     return { db, auditBatch, kind: 'postgres', location, migrated, listen, close: () => closeAll() };
   }
-  let readDb: Kysely<Database>;
+  let replica: { db: Kysely<Database>; pool: ReplicaPool };
   try {
-    readDb = await openReplica(options.replicaUrl, options.poolSize ?? 10, typeParsers);
+    replica = await openReplica(options.replicaUrl, url, options.poolSize ?? 10, typeParsers);
   } catch (error) {
     await Promise.all([db.destroy(), auditDb.destroy()]);
     throw error;
   }
-  return { db, readDb, auditBatch, kind: 'postgres', location, migrated, listen, close: () => closeAll(readDb) };
+  const readDb = replica.db;
+  const pool = replica.pool;
+  return { db, readDb, replicaState: () => pool.state, auditBatch, kind: 'postgres', location, migrated, listen, close: () => closeAll(readDb) };
 }
 
-/** A pool whose every connection acts as the application role, checked once before it is answered. */
-async function appRoleDb(url: string, max: number, types: pg.CustomTypesConfig, location: string): Promise<Kysely<Database>> {
-  const pool = new pg.Pool({ connectionString: url, max, types });
+/** A connection pool that survives the server going away (its connections' errors are answered by the next query). */
+function survivingPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
   // An idle connection the server ends (a restart, an administrator, a dropped database) must not
   // take the process down: the pool replaces it, and the next query reports any real outage.
   pool.on('error', () => undefined);
@@ -319,6 +331,15 @@ async function appRoleDb(url: string, max: number, types: pg.CustomTypesConfig, 
   // transaction, its error event would end the process. The query that follows fails instead
   // (the pool then drops the connection), and the caller hears the store is unavailable.
   pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
+/** A pool whose every connection acts as the application role, checked once before it is answered. */
+async function appRoleDb(url: string, max: number, types: pg.CustomTypesConfig, location: string): Promise<Kysely<Database>> {
+  return appRoleKysely(survivingPool({ connectionString: url, max, types }), location);
+}
+
+async function appRoleKysely(pool: PostgresPool, location: string): Promise<Kysely<Database>> {
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({
       pool,
@@ -344,7 +365,7 @@ async function appRoleDb(url: string, max: number, types: pg.CustomTypesConfig, 
  * The read replica: a pool of its own acting as the application role, never migrated (a streaming
  * replica is a copy of the primary, schema and roles included, and refuses writes).
  */
-async function openReplica(url: string, max: number, types: pg.CustomTypesConfig): Promise<Kysely<Database>> {
+async function openReplica(url: string, primaryUrl: string, max: number, types: pg.CustomTypesConfig): Promise<{ db: Kysely<Database>; pool: ReplicaPool }> {
   const location = redact(url);
   checkPostgresUrl(url, 'DATABASE_REPLICA_URL', location);
   const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
@@ -355,14 +376,61 @@ async function openReplica(url: string, max: number, types: pg.CustomTypesConfig
   } finally {
     await probe.end().catch(() => undefined);
   }
-  const db = await appRoleDb(url, max, types, `the read replica ${location}`);
+  const pool = new ReplicaPool(survivingPool({ connectionString: url, max, types, connectionTimeoutMillis: REPLICA_CONNECT_MS }), survivingPool({ connectionString: primaryUrl, max, types }));
+  const db = await appRoleKysely(pool, `the read replica ${location}`);
   try {
     await sql`select 1 from statements limit 1`.execute(db);
   } catch (error) {
     await db.destroy();
     throw new StoreUnavailable(`the read replica at ${location} does not hold the casegraph schema (make it from the primary with pg_basebackup): ${describe(error)}`);
   }
-  return db;
+  return { db, pool };
+}
+
+// How long a replica that cannot be reached has to answer a new connection, and how long reads
+// then stay on the primary before the replica is tried again.
+const REPLICA_CONNECT_MS = 2_000;
+const REPLICA_RETRY_MS = 10_000;
+
+/**
+ * Lends connections to the replica while it answers, and to the primary while it does not: a
+ * replica down or unreachable makes search and graph reads slower (the primary does them), not
+ * unavailable. The replica is tried again every REPLICA_RETRY_MS. A query already running on the
+ * replica when it goes fails (the caller hears the store is unavailable, once).
+ */
+class ReplicaPool implements PostgresPool {
+  private downUntil = 0;
+  /** Where reads go now, and since when. */
+  state: ReplicaState = { reading: 'replica', since: new Date() };
+
+  readonly Client = pg.Client;
+
+  constructor(
+    private readonly replica: pg.Pool,
+    private readonly primary: pg.Pool,
+  ) {}
+
+  get options(): object {
+    return this.replica.options;
+  }
+
+  async connect(): Promise<pg.PoolClient> {
+    if (Date.now() >= this.downUntil) {
+      try {
+        const client = await this.replica.connect();
+        if (this.state.reading !== 'replica') this.state = { reading: 'replica', since: new Date() };
+        return client;
+      } catch (error) {
+        this.downUntil = Date.now() + REPLICA_RETRY_MS;
+        if (this.state.reading !== 'primary') this.state = { reading: 'primary', since: new Date(), reason: describe(error) };
+      }
+    }
+    return this.primary.connect();
+  }
+
+  async end(): Promise<void> {
+    await Promise.all([this.replica.end(), this.primary.end()]);
+  }
 }
 
 function redact(url: string): string {

@@ -9,10 +9,11 @@ const healthResponse = {
     status: { type: 'string', enum: ['ok', 'degraded'] },
     version: { type: 'string' },
     store: { type: 'string', enum: ['pglite', 'postgres'] },
+    reads: { type: 'string', enum: ['replica', 'primary'], description: 'With a read replica: where search and graph reads go now (the primary while the replica cannot be reached)' },
   },
 } as const;
 
-/** GET /api/health: whether the server can reach its store. */
+/** GET /api/health: whether the server can reach its store, and with a replica where reads go (degraded while they fell back to the primary). */
 export function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
   app.get(
     '/api/health',
@@ -25,9 +26,10 @@ export function healthRoutes(app: FastifyInstance, deps: AppDeps): void {
         () => true,
         () => false,
       );
+      const reads = deps.store.replicaState?.().reading;
       return reply
         .status(reachable ? 200 : 503)
-        .send({ status: reachable ? 'ok' : 'degraded', version: deps.version, store: deps.store.kind });
+        .send({ status: reachable && reads !== 'primary' ? 'ok' : 'degraded', version: deps.version, store: deps.store.kind, ...(reads !== undefined ? { reads } : {}) });
     },
   );
 }
