@@ -29,6 +29,8 @@ export interface LiveStreams {
   caseDeliveries: { received: number; expected: number };
   /** Tells the streams a case was changed by a request started at `at`. */
   caseChanged(caseId: string, at: number): void;
+  /** The change told of by `caseChanged(caseId, at)` was refused or failed: no event is owed for it. */
+  caseNotChanged(caseId: string, at: number): void;
   /** Stops counting expected deliveries (the run is over), so late events still count as received. */
   closeAll(): void;
 }
@@ -55,6 +57,12 @@ export async function openLiveStreams(base: URL, sessions: LoadSession[], option
       list.push(at);
       if (list.length > 20) list.shift();
       lastChange.set(caseId, list);
+    },
+    caseNotChanged(caseId, at) {
+      live.caseDeliveries.expected -= membersOpen.get(caseId) ?? 0;
+      const list = lastChange.get(caseId) ?? [];
+      const index = list.lastIndexOf(at);
+      if (index >= 0) list.splice(index, 1);
     },
     closeAll() {
       for (const stream of streams) {

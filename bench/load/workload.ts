@@ -106,7 +106,10 @@ export async function runWorkload(
         response.resume();
         response.on('end', () => {
           f.latencies.push(performance.now() - due);
-          if (response.statusCode !== request.ok) error(String(response.statusCode));
+          if (response.statusCode !== request.ok) {
+            error(String(response.statusCode));
+            if (request.caseId !== undefined) options.live?.caseNotChanged(request.caseId, due);
+          }
           resolve();
         });
         response.on('error', (e: NodeJS.ErrnoException) => {

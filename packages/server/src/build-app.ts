@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import { noConnectors, type AuditKeys, type ConnectorSet, type CoreConfig, type Store } from '@casegraph/core';
 import type { AppDeps } from './app-deps.js';
+import { DEFAULT_MAX_IN_FLIGHT, registerAdmission } from './plugins/admission.js';
 import { registerErrorHandler } from './plugins/errors.js';
 import { registerRoutePolicies } from './plugins/route-policy.js';
 import { registerTextInputCheck } from './plugins/text-input.js';
@@ -50,6 +51,8 @@ export interface BuildAppOptions {
   allowInsecureOidc?: boolean;
   /** Live updates: this process's worker number (1 when not clustered) and the stream timing. */
   live?: LiveRouteOptions;
+  /** API requests answered at once before more are refused as busy (503, Retry-After); default DEFAULT_MAX_IN_FLIGHT. */
+  maxInFlight?: number;
 }
 
 /**
@@ -68,6 +71,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   const webRoot = options.webRoot !== undefined && existsSync(join(options.webRoot, 'index.html')) ? options.webRoot : undefined;
   const deps: AppDeps = { store: options.store, config: options.config, version: VERSION, ...(options.keys ? { keys: options.keys } : {}) };
+  registerAdmission(app, { limit: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT });
   registerRoutePolicies(app, deps, { publicFileRoutes: webRoot ? ['/*'] : [] });
   registerErrorHandler(app, { servesWebApp: webRoot !== undefined });
   registerTextInputCheck(app);

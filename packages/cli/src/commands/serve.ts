@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { createContext, createDb, Invalid, LOCAL_OPERATOR, isDemoLoaded, loadOrCreateKeys, loadDemo, generateDemo, openConnectors, type ConnectorSet, type CoreConfig, type DemoUser, type Store } from '@casegraph/core';
-import { defaultWebRoot, startServer } from '@casegraph/server';
+import { DEFAULT_MAX_IN_FLIGHT, defaultWebRoot, startServer } from '@casegraph/server';
 import { createProgress } from '../progress.js';
 import { configBaseDir, loadConfig, openStore, resolveKeysPath, resolveStoreOptions, storeFlags, type StoreFlags } from '../store-options.js';
 import { port, positiveInteger } from './parse.js';
@@ -12,6 +12,7 @@ interface ServeFlags extends StoreFlags {
   host: string;
   port: number;
   workers?: number;
+  maxInFlight?: number;
 }
 
 /** How a worker process serves: its number (1 to N), and whether it runs the housekeeping. */
@@ -38,7 +39,8 @@ export function registerServeCommands(program: Command): void {
       .description('serve the web app and the HTTP API')
       .option('--host <host>', 'address to listen on (0.0.0.0 for every interface)', 'localhost')
       .option('--port <port>', 'port to listen on (0 picks a free one)', port, 8080)
-      .option('--workers <n>', 'worker processes sharing the port (more than 1 needs PostgreSQL)', positiveInteger, 1),
+      .option('--workers <n>', 'worker processes sharing the port (more than 1 needs PostgreSQL)', positiveInteger, 1)
+      .option('--max-in-flight <n>', `API requests each process answers at once; more are refused as busy (503) at once`, positiveInteger, DEFAULT_MAX_IN_FLIGHT),
   ).action(async (flags: ServeFlags) => {
     if (cluster.isWorker) return serveAsWorker(flags);
     if ((flags.workers ?? 1) > 1) return serveWithWorkers(flags, flags.workers ?? 1);
@@ -143,6 +145,7 @@ async function serveUntilStopped(store: Store, config: CoreConfig, flags: ServeF
         keys: loadOrCreateKeys(resolveKeysPath(flags), 'casegraph'),
         live: { worker: role.worker },
         housekeeping: role.housekeeping,
+        ...(flags.maxInFlight !== undefined ? { maxInFlight: flags.maxInFlight } : {}),
       });
     } catch (error) {
       await connectors?.close();
