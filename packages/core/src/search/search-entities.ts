@@ -235,39 +235,54 @@ interface Candidate {
   property: string;
   value: string;
   source_id: string;
+  terms: string[];
 }
 
 /**
  * Candidate values of one probe, strongest first, found inside SQL under the caller's access
  * conditions (decided on the primary; the queries run on the read replica when there is one).
  *
- * The index is asked in tiers, each looser than the one before, while the window has room: values
- * holding every word of the query as written; every word by its sound, a given name or its
- * consonants; every word or its initial; and (for what the user named as an address, and free
- * text) any one term. Only when the sure tiers found fewer than FUZZY_BELOW are spellings
- * compared by letter trigrams, which reads far more of the index. Each tier reads at most
- * SCAN_LIMIT rows before ranking them, so a word held by a million values costs what one held by
- * five thousand does, and the answer says it was cut short.
+ * Candidates come in tiers, each looser than the one before, and rank by the strictest tier they
+ * meet: every word of the query as written; every word by its sound, a given name or its
+ * consonants; every word by a stored word spelled like it; every word or its initial; and (for
+ * what the user named as an address, and free text) any one term. Only when the sure tiers found
+ * fewer than FUZZY_BELOW are spellings compared by letter trigrams, which reads far more of the
+ * index. A tier reads at most SCAN_LIMIT rows before ranking them, so a word held by a million
+ * values costs what one held by five thousand does, and the answer says it was cut short.
  */
 async function candidatesOf(access: ReadAccess, probe: Probe, sources: string[]): Promise<{ rows: Candidate[]; truncated: boolean }> {
   const found = new Map<string, Candidate>();
   let truncated = false;
-  let sure = 0;
-  const seen = new Set<string>();
   const add = (tier: { rows: Candidate[]; cut: boolean }) => {
     truncated ||= tier.cut;
     for (const row of tier.rows) if (!found.has(row.statement_id)) found.set(row.statement_id, row);
     return found.size > CANDIDATES_PER_GROUP;
   };
-  for (const tier of probe.tiers) {
-    const condition = meets(tier);
-    // Tiers that come to the same condition (a one-word address, a name whose words have no other terms) run once.
+  // Tiers that come to the same condition (a one-word address, a name whose words have no other terms) run once.
+  const seen = new Set<string>();
+  const tiers = probe.tiers.filter((tier) => {
     const text = JSON.stringify([tier.sets, tier.any || tier.sets.length - tier.spare <= 1 ? -1 : tier.spare]);
-    if (seen.has(text)) continue;
+    if (seen.has(text)) return false;
     seen.add(text);
-    if (add(await tierRows(access, probe, sources, condition))) return { rows: [...found.values()].slice(0, CANDIDATES_PER_GROUP), truncated: true };
-    if (tier.sure) sure = found.size;
+    return true;
+  });
+  // The tiers are nested: each looser one holds every value of the stricter ones. The loosest is
+  // asked first, and when it read every value it meets (the usual case) the stricter ones could
+  // add nothing: one query instead of one per tier. Otherwise they run, strictest first, so the
+  // strongest values are in the window whatever the loosest tier happened to read.
+  const loosest = tiers.at(-1);
+  if (loosest === undefined) return { rows: [], truncated: false };
+  // Its values rank by the strictest tier each meets, as if the tiers had run one after another.
+  const broad = await tierRows(access, probe, sources, meets(loosest), tiers.slice(0, -1));
+  if (broad.scanned > SCAN_LIMIT) {
+    for (const tier of tiers.slice(0, -1)) {
+      if (add(await tierRows(access, probe, sources, meets(tier)))) return { rows: [...found.values()].slice(0, CANDIDATES_PER_GROUP), truncated: true };
+    }
   }
+  if (add(broad)) return { rows: [...found.values()].slice(0, CANDIDATES_PER_GROUP), truncated: true };
+  // Values that meet every word surely (as written, by sound, consonants, nickname or spelling; not by an initial or one term).
+  const sureTier = tiers.filter((tier) => tier.sure).at(-1);
+  const sure = sureTier === undefined ? 0 : [...found.values()].filter((row) => holds(sureTier, row.terms)).length;
   // Trigrams compare spellings: a key of digits only (a phone or registration number put to the
   // name group by a free search) is found by its exact tokens, not by every key with "000" in it.
   const key = probe.key;
@@ -275,6 +290,14 @@ async function candidatesOf(access: ReadAccess, probe: Probe, sources: string[])
     if (add(await tierRows(access, probe, sources, sql<boolean>`search_values.key % ${key}`))) truncated = true;
   }
   return { rows: [...found.values()].slice(0, CANDIDATES_PER_GROUP), truncated };
+}
+
+/** Whether a value's terms meet a tier, as `meets` asks it in SQL. */
+function holds(tier: Tier, terms: readonly string[]): boolean {
+  const held = new Set(terms);
+  const met = tier.sets.filter((set) => set.some((term) => held.has(term))).length;
+  if (tier.any) return met > 0;
+  return met >= (tier.spare === 0 || tier.sets.length <= 1 ? tier.sets.length : tier.sets.length - 1);
 }
 
 /**
@@ -298,8 +321,8 @@ async function withCloseSpellings(access: ReadAccess, probes: Probe[]): Promise<
 }
 
 /** SQL: the value meets the tier's term sets. */
-function meets(tier: Tier): RawBuilder<boolean> {
-  const holds = (set: string[]) => sql<boolean>`search_values.terms && ${sql.val(set)}::text[]`;
+function meets(tier: Tier, column = 'search_values.terms'): RawBuilder<boolean> {
+  const holds = (set: string[]) => sql<boolean>`${sql.ref(column)} && ${sql.val(set)}::text[]`;
   if (tier.any) return holds([...new Set(tier.sets.flat())]);
   const all = (list: string[][]) => sql<boolean>`(${sql.join(list.map(holds), sql` and `)})`;
   if (tier.spare === 0 || tier.sets.length <= 1) return all(tier.sets);
@@ -311,10 +334,11 @@ function meets(tier: Tier): RawBuilder<boolean> {
 
 /**
  * One tier: at most SCAN_LIMIT + 1 readable values meeting `condition` in the probe's group (its
- * own partial index), then the strongest CANDIDATES_PER_GROUP + 1 of them: most shared terms (one
- * containment test per term, cheaper than intersecting arrays row by row), then the closest key.
+ * own partial index), then the strongest CANDIDATES_PER_GROUP + 1 of them: those meeting the
+ * `stricter` tiers first (in order), then most shared terms (one containment test per term,
+ * cheaper than intersecting arrays row by row), then the closest key.
  */
-async function tierRows(access: ReadAccess, probe: Probe, sources: string[], condition: RawBuilder<boolean>): Promise<{ rows: Candidate[]; cut: boolean }> {
+async function tierRows(access: ReadAccess, probe: Probe, sources: string[], condition: RawBuilder<boolean>, stricter: readonly Tier[] = []): Promise<{ rows: Candidate[]; scanned: number; cut: boolean }> {
   // A literal group, so the planner can choose the group's partial index (it is one of SEARCH_GROUPS, never input).
   if (!SEARCH_GROUPS.includes(probe.group)) throw new Error(`no search group "${probe.group}"`);
   let scan = access.db
@@ -329,14 +353,15 @@ async function tierRows(access: ReadAccess, probe: Probe, sources: string[], con
   const keyed = probe.key !== null && probe.key.length >= 3;
   const rows = await access.db
     .selectFrom(scan.limit(SCAN_LIMIT + 1).as('c'))
-    .select(['c.statement_id', 'c.entity_id', 'c.property', 'c.value', 'c.source_id', sql<string>`count(*) over ()`.as('scanned')])
+    .select(['c.statement_id', 'c.entity_id', 'c.property', 'c.value', 'c.source_id', 'c.terms', sql<string>`count(*) over ()`.as('scanned')])
+    .$call((q) => stricter.reduce((ranked, tier) => ranked.orderBy(sql`(${meets(tier, 'c.terms')})::int`, 'desc'), q))
     .orderBy(sql`(${shared})`, 'desc')
     .orderBy(keyed ? sql`similarity(c.key, ${probe.key})` : sql`1`, 'desc')
     .orderBy('c.statement_id')
     .limit(CANDIDATES_PER_GROUP + 1)
     .execute();
   const scanned = Number(rows[0]?.scanned ?? 0);
-  return { rows: rows.map(({ scanned: _, ...row }) => row), cut: scanned > SCAN_LIMIT || rows.length > CANDIDATES_PER_GROUP };
+  return { rows: rows.map(({ scanned: _, ...row }) => row), scanned, cut: scanned > SCAN_LIMIT || rows.length > CANDIDATES_PER_GROUP };
 }
 
 function describePart(part: QueryPart): string {
