@@ -77,6 +77,20 @@ export async function runWithPurpose<T>(
 }
 
 /**
+ * Checks a purpose is stated and known, without a query, before work that then runs under
+ * `runWithPurpose` (which checks its case inside the transaction): a request without one is
+ * refused before its input is even read. A refusal is an audit event.
+ */
+export async function checkStatedPurpose(ctx: Ctx, action: AuditedAction): Promise<void> {
+  try {
+    requirePurpose(ctx);
+  } catch (error) {
+    await recordDenial(ctx, action, error);
+    throw error;
+  }
+}
+
+/**
  * Checks the purpose and its case before work that cannot run inside one transaction (asking
  * external systems, which must not hold the audit log's head row while they answer). A refusal is
  * an audit event; the caller records the work's own events once it is done.

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import { decideReads, readableStatements, type ReadAccess } from '../access/read-access.js';
-import { unlockedCategories } from '../access/sensitive.js';
 import type { Ctx } from '../context/context.js';
-import { checkPurpose, runWithPurpose } from '../context/purpose.js';
+import { checkStatedPurpose, runWithPurpose } from '../context/purpose.js';
 import { assembleVisibleEntities, mergeEntities, shownId, type Entity } from '../entities/get-entity.js';
 import { Forbidden, Invalid } from '../errors.js';
 import { getSchema, isSchema } from '../model/index.js';
@@ -121,7 +120,7 @@ interface Probe {
  */
 export async function searchEntities(ctx: Ctx, input: SearchInput, seal: (terms: string) => string): Promise<SearchResult> {
   const action = { action: 'search', category: 'consultation' } as const;
-  await checkPurpose(ctx, action);
+  await checkStatedPurpose(ctx, action);
   const parsed = parseQuery(input.query);
   requireSubject(parsed);
   const limit = input.limit ?? 20;
@@ -132,12 +131,14 @@ export async function searchEntities(ctx: Ctx, input: SearchInput, seal: (terms:
   if (!Number.isInteger(offset) || offset < 0) throw new Invalid('offset must be a whole number from 0');
   const sealedTerms = seal(input.query);
   return runWithPurpose(ctx, action, async (tx) => {
+    // Who may read what is decided here, on the primary; candidates and statements are read on the replica if any.
+    const access = await decideReads(tx, { replica: true });
     // Past the window a search lists rather than names: a supervisor unlocks that for one case, for a few hours.
-    const window = (await unlockedCategories(tx)).has('bulk-results') ? MAX_ENTITIES : RESULT_WINDOW;
+    const window = access.unlocked.has('bulk-results') ? MAX_ENTITIES : RESULT_WINDOW;
     if (offset + limit > window) {
       throw new Forbidden(`results past the first ${window} need a supervisor's approval (a bulk-results unlock for the case); narrow the search with a field, a source or born: instead`);
     }
-    const { entities, countries, truncated } = await findEntities(tx, parsed);
+    const { entities, countries, truncated } = await findEntities(tx, parsed, access);
     const total = entities.length;
     const page = entities.slice(offset, offset + limit);
     const end = offset + limit;
@@ -369,9 +370,13 @@ function describePart(part: QueryPart): string {
 }
 
 /** Every entity that meets each part of the query, scored and explained, strongest first (inside the caller's audited transaction). */
-export async function findEntities(tx: Ctx, parsed: ParsedQuery): Promise<{ entities: SearchHit[]; countries: Map<string, string[]>; truncated: boolean; assembled: Map<string, Entity> }> {
-  // Who may read what is decided here, on the primary; candidates and statements are read on the replica if any.
-  const access = await decideReads(tx, { replica: true });
+export async function findEntities(
+  tx: Ctx,
+  parsed: ParsedQuery,
+  // Who may read what, decided on the primary in this transaction (the caller's, when it has it already); candidates and statements are read on the replica if any.
+  decided?: ReadAccess,
+): Promise<{ entities: SearchHit[]; countries: Map<string, string[]>; truncated: boolean; assembled: Map<string, Entity> }> {
+  const access = decided ?? (await decideReads(tx, { replica: true }));
   // Per entity, per part: the matches found.
   const found = new Map<string, Map<string, SearchMatch[]>>();
   const statementOf = new Map<SearchMatch, string>();
