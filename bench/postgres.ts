@@ -1,23 +1,8 @@
-import pg from 'pg';
 import { createDb, type Store } from '@casegraph/core';
+import { databaseUrl, withServer as onServer } from '@casegraph/core/testing';
 
-/** Runs work on a connection of its own to the server (or database) the URL names. */
-export async function onServer<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** The connection string of another database on the same server. */
-export function databaseUrl(url: string, name: string): string {
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return target.toString();
-}
+// The test support's own helpers: a connection of its own for some work, another database's URL.
+export { databaseUrl, onServer };
 
 /** A new, empty, migrated database on the server DATABASE_URL names; cleanup drops it. */
 export async function freshPostgres(url: string, label: string): Promise<{ store: Store; cleanup: () => Promise<void> }> {
