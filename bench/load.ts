@@ -28,11 +28,12 @@ function wholeNumber(text: string | undefined, name: string, min: number): numbe
 }
 
 /**
- * `npm run bench -- load [--entities N] [--reuse] [--fill-only] [--sessions N] [--rate R] [--duration S] [--warmup S] [--workers W] [--no-live] [--from-source] [--only OPERATION]`:
+ * `npm run bench -- load [--entities N] [--reuse] [--fill-only] [--sessions N] [--rate R] [--duration S] [--warmup S] [--workers W] [--no-live] [--from-source] [--only OPERATION] [--cpu-profile DIR]`:
  * needs DATABASE_URL (PostgreSQL). The store of N entities is made once in its own database
  * and kept; --reuse runs on it again. The server is the built CLI (`npm run build` first), or
  * with --from-source the TypeScript sources. --only runs one operation of the mix alone, to see
- * what each costs.
+ * what each costs. --cpu-profile writes the server's processor profiles (one `.cpuprofile` per
+ * process, readable in Chrome's DevTools) into DIR when it stops.
  */
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -51,6 +52,7 @@ export async function run(args: string[]): Promise<void> {
       'no-live': { type: 'boolean', default: false },
       'from-source': { type: 'boolean', default: false },
       only: { type: 'string' },
+      'cpu-profile': { type: 'string' },
     },
   });
   const url = process.env.DATABASE_URL;
@@ -74,7 +76,7 @@ export async function run(args: string[]): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'casegraph-bench-load-'));
   const sessions = await openLoadSessions(target, sessionCount, join(work, 'sessions.json'));
   const targets = await drawLoadTargets(target, shape, 5000);
-  const server = await startServe(target, workers, join(work, 'keys.json'), values['from-source']);
+  const server = await startServe(target, workers, join(work, 'keys.json'), values['from-source'], values['cpu-profile']);
   const requestAgent = new http.Agent({ keepAlive: true, maxSockets: 512 });
   const streamAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   let live: LiveStreams | null = null;
@@ -127,9 +129,9 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts the built CLI's `casegraph serve` on the store and waits until it answers. */
-async function startServe(target: string, workers: number, keys: string, fromSource: boolean): Promise<{ child: ChildProcess; base: URL }> {
+async function startServe(target: string, workers: number, keys: string, fromSource: boolean, profileDir?: string): Promise<{ child: ChildProcess; base: URL }> {
   const port = await freePort();
-  const args = [...(fromSource ? CLI_FROM_SOURCE : [CLI]), 'serve', '--database-url', target, '--host', '127.0.0.1', '--port', String(port)];
+  const args = [...(profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]), ...(fromSource ? CLI_FROM_SOURCE : [CLI]), 'serve', '--database-url', target, '--host', '127.0.0.1', '--port', String(port)];
   if (workers > 1) args.push('--workers', String(workers));
   const child = spawn(process.execPath, args, { env: { ...process.env, CASEGRAPH_KEYS: keys }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Ctx } from '../context/context.js';
 import { LOCAL_OPERATOR } from '../context/context.js';
 import type { Database } from '../store/schema.js';
+import { checkedCase } from './case-reads.js';
 import { IDENTITY_CATEGORIES, SPECIAL_CATEGORY_PROPERTIES, unlockedCategories, type SensitiveCategory } from './sensitive.js';
 
 /**
@@ -31,15 +32,19 @@ export interface ReadAccess {
  * @example const access = await decideReads(tx, { replica: true }); query.where(readableStatements(access))
  */
 export async function decideReads(tx: Ctx, options: { replica?: boolean } = {}): Promise<ReadAccess> {
-  const unlocked = await unlockedCategories(tx);
+  // The transaction's case check read the unlocks and the sources already, when there is a case.
+  const checked = checkedCase(tx);
+  const unlocked = checked?.unlocked ?? (await unlockedCategories(tx));
   const purpose = tx.purpose?.code ?? '';
   const hidden: readonly string[] = IDENTITY_CATEGORIES.filter((category) => !unlocked.has(category));
-  const rows = await tx.db
-    .selectFrom('sources')
-    .select(['id', 'may_combine', 'sensitive_categories'])
-    .where(sql<boolean>`${purpose} = any(allowed_purposes)`)
-    .orderBy('id')
-    .execute();
+  const rows =
+    checked?.sources ??
+    (await tx.db
+      .selectFrom('sources')
+      .select(['id', 'may_combine', 'sensitive_categories'])
+      .where(sql<boolean>`${purpose} = any(allowed_purposes)`)
+      .orderBy('id')
+      .execute());
   const readable = rows.filter((row) => !row.sensitive_categories.some((category) => hidden.includes(category)));
   return {
     db: options.replica === true ? (tx.readDb ?? tx.db) : tx.db,

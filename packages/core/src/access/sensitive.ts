@@ -6,6 +6,7 @@ import { runAudited } from '../context/purpose.js';
 import { Forbidden, Invalid, NotFound } from '../errors.js';
 import type { Database, SensitiveUnlocksTable } from '../store/schema.js';
 import { authorizeCase, caseNotFound } from './authorize.js';
+import { checkedCase } from './case-reads.js';
 import { requireRole } from './require-role.js';
 
 /** Categories a supervisor can unlock for one case. */
@@ -31,6 +32,8 @@ export const MAX_UNLOCK_HOURS = 168;
 export async function unlockedCategories(ctx: Ctx): Promise<Set<SensitiveCategory>> {
   const caseId = ctx.purpose?.caseId;
   if (caseId === null || caseId === undefined) return new Set();
+  const checked = checkedCase(ctx);
+  if (checked !== undefined) return new Set(checked.unlocked);
   const rows = await ctx.db
     .selectFrom('sensitive_unlocks')
     .select('categories')

@@ -1,10 +1,13 @@
 import {
   IdentifierNode,
+  OperationNodeTransformer,
   sql,
+  type InsertQueryNode,
   type Kysely,
   type KyselyPlugin,
   type PluginTransformQueryArgs,
   type PluginTransformResultArgs,
+  type QueryId,
   type QueryResult,
   type RootOperationNode,
   type UnknownRow,
@@ -31,15 +34,21 @@ class Rollback extends Error {}
 
 /** Makes every insert into the audit log fail, as a full disk or a lost connection would. */
 class BreakAuditWrites implements KyselyPlugin {
+  readonly #rename = new RenameAuditEvents();
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    const node = args.node;
-    if (node.kind === 'InsertQueryNode' && node.into?.table.identifier.name === 'audit_events') {
-      return { ...node, into: { ...node.into, table: { ...node.into.table, identifier: IdentifierNode.create('audit_events_unreachable') } } };
-    }
-    return node;
+    return this.#rename.transformNode(args.node);
   }
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
     return args.result;
+  }
+}
+
+/** Sends every insert into the audit log, a statement's own or one of its common table expressions, to a table that does not exist. */
+class RenameAuditEvents extends OperationNodeTransformer {
+  protected override transformInsertQuery(node: InsertQueryNode, queryId?: QueryId): InsertQueryNode {
+    const inserted = super.transformInsertQuery(node, queryId);
+    if (inserted.into?.table.identifier.name !== 'audit_events') return inserted;
+    return { ...inserted, into: { ...inserted.into, table: { ...inserted.into.table, identifier: IdentifierNode.create('audit_events_unreachable') } } };
   }
 }
 

@@ -123,18 +123,16 @@ export async function appendLeaf(db: Kysely<Database>, event: Omit<AuditRow, 'se
   return seq as string;
 }
 
-/** Appends events as the next leaves, in order: one lock of the head, one insert, one move of the head. */
+/** Appends events as the next leaves, in order: one lock of the head, then the rows and the head's move. */
 export async function appendLeaves(db: Kysely<Database>, events: ReadonlyArray<Omit<AuditRow, 'seq'>>): Promise<string[]> {
   if (events.length === 0) return [];
   const frontier = await lockHead(db);
   holdingHead.add(db);
   const rows: AuditRow[] = events.map((event, i) => ({ ...event, seq: String(frontier.size + 1 + i) }));
   for (const row of rows) frontier.append(eventLeafHash(row));
+  // The rows and the head's move in one statement: one round trip fewer for every audited request.
   await db
-    .insertInto('audit_events')
-    .values(rows.map((row) => ({ ...row, detail: JSON.stringify(row.detail) })))
-    .execute();
-  await db
+    .with('appended', (q) => q.insertInto('audit_events').values(rows.map((row) => ({ ...row, detail: JSON.stringify(row.detail) }))))
     .updateTable('audit_head')
     .set({ size: String(frontier.size), frontier: JSON.stringify(frontier.toJSON()) })
     .where('id', '=', 1)

@@ -3,8 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEvents } from '../audit/record-event.js';
 import { createCase } from '../cases/create-case.js';
 import { defaultConfig } from '../config/config.js';
+import { decideReads } from '../access/read-access.js';
 import { getEntity } from '../entities/get-entity.js';
+import { registerSource } from '../sources/register-source.js';
 import { PurposeRequired } from '../errors.js';
+import { runWithPurpose } from './purpose.js';
 import type { Store } from '../store/create-db.js';
 import { dialects, openTestStore, testContext } from '../test-support/test-store.js';
 
@@ -38,7 +41,8 @@ function describeNode(node: RootOperationNode): string {
 }
 
 /** What recording one audit event runs: lock the tree's head, add the event, move the head. */
-const AUDIT_ONLY = ['RawNode:audit_head', 'InsertQueryNode:audit_events', 'UpdateQueryNode:audit_head'];
+// Locking the head, then the event's row and the head's move in one statement.
+const AUDIT_ONLY = ['RawNode:audit_head', 'UpdateQueryNode:audit_head,appended,audit_events'];
 
 describe.each(dialects())('purpose binding on %s', (dialect) => {
   let store: Store;
@@ -74,6 +78,44 @@ describe.each(dialects())('purpose binding on %s', (dialect) => {
       await expect(getEntity(ctx, 'person-1')).rejects.toThrow(message);
       expect(recorder.queries).toEqual(AUDIT_ONLY);
     }
+  });
+
+  it('a read under a case checks the case, its unlocks and the sources of its purpose in one query, and decides as a fresh read does', async () => {
+    const operator = testContext(store);
+    await registerSource(operator, { id: 'ledger', name: 'Ledger', legalBasis: 'Order 3', purposes: ['fraud-audit'] });
+    await registerSource(operator, { id: 'informants', name: 'Informants', legalBasis: 'Order 4', purposes: ['fraud-audit'], sensitiveCategories: ['informant-identity'] });
+    await registerSource(operator, { id: 'permits', name: 'Permits', legalBasis: 'Order 5', purposes: ['administration'] });
+    for (const [id, role] of [['analyst-1', 'analyst'], ['supervisor-1', 'supervisor']] as const) {
+      await store.db.insertInto('users').values({ id, username: id, display_name: id, organisation: 'local', roles: [role], compartments: [], password_hash: null }).execute();
+    }
+    const purpose = { caseId, code: 'fraud-audit', justification: 'tip-off 14' };
+    const decide = async (unlocks: string[][]) => {
+      await store.db.deleteFrom('sensitive_unlocks').execute();
+      for (const [i, categories] of unlocks.entries()) {
+        const at = new Date();
+        await store.db
+          .insertInto('sensitive_unlocks')
+          .values({ id: `U-${i}`, case_id: caseId, categories, reason: 'informant named in the tip-off', hours: 2, requested_by: 'analyst-1', requested_at: at, decided_by: 'supervisor-1', decided_at: at, status: 'approved', expires_at: new Date(at.getTime() + 3_600_000) })
+          .execute();
+      }
+      const recorder = new QueryRecorder();
+      const ctx = { ...testContext(store, { purpose }), db: store.db.withPlugin(recorder) };
+      const inCase = await runWithPurpose(ctx, { action: 'test.read', category: 'consultation' }, async (tx) => ({ value: await decideReads(tx) }));
+      // Outside a checked transaction the decision reads the unlocks and the sources itself.
+      const fresh = await decideReads(testContext(store, { purpose }));
+      return { queries: recorder.queries.filter((q) => !AUDIT_ONLY.includes(q)), inCase, fresh };
+    };
+    const locked = await decide([]);
+    expect(locked.queries).toEqual(['SelectQueryNode:cases']);
+    expect(locked.inCase.sources).toEqual(['ledger']);
+    expect([...locked.inCase.unlocked]).toEqual([]);
+    expect({ ...locked.inCase, db: null }).toEqual({ ...locked.fresh, db: null });
+    const unlocked = await decide([['informant-identity'], ['minors', 'informant-identity']]);
+    expect(unlocked.queries).toEqual(['SelectQueryNode:cases']);
+    expect(unlocked.inCase.sources).toEqual(['informants', 'ledger']);
+    expect([...unlocked.inCase.unlocked].sort()).toEqual(['informant-identity', 'minors']);
+    expect({ ...unlocked.inCase, db: null }).toEqual({ ...unlocked.fresh, db: null });
+    await store.db.deleteFrom('sensitive_unlocks').execute();
   });
 
   it('a purpose naming a case that does not exist is refused and recorded', async () => {

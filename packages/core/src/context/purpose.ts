@@ -1,6 +1,6 @@
 import { holdsHead } from '../audit/leaf.js';
 import { eventRow, recordEvent, type AuditCategory, type AuditEventInput } from '../audit/record-event.js';
-import { visibleCases } from '../access/authorize.js';
+import { readCase } from '../access/case-reads.js';
 import { Forbidden, Invalid, isCaseGraphError, PurposeRequired } from '../errors.js';
 import type { Ctx, Purpose } from './context.js';
 
@@ -178,8 +178,9 @@ async function recordFailure(ctx: Ctx, action: AuditedAction, error: unknown): P
 async function requireKnownCase(ctx: Ctx): Promise<void> {
   const caseId = ctx.purpose?.caseId;
   if (caseId === null || caseId === undefined) return;
-  // A case the actor may not see is answered as one that does not exist.
-  const found = await ctx.db.selectFrom('cases').select(['id', 'status']).where('id', '=', caseId).where(visibleCases(ctx)).executeTakeFirst();
+  // A case the actor may not see is answered as one that does not exist. Its unlocks and the
+  // purpose's sources come with it, for the read decision the work makes next.
+  const found = await readCase(ctx, caseId);
   if (found === undefined) throw new PurposeRequired(`case ${caseId} does not exist; give the id of a case you work on`);
   if (found.status === 'archived') throw new PurposeRequired(`case ${caseId} is archived; reopen it or work under another case`);
 }

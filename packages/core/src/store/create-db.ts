@@ -12,6 +12,7 @@ import { lockDataFolder, type DataFolderLock } from './data-folder-lock.js';
 import { APP_ROLE, migrateToLatest } from './migrate.js';
 import { lacksStatistics, refreshStatistics } from './statistics.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { prepareRepeatedStatements } from './prepared.js';
 import { postgresListener, type ListenerState } from '../live/store-listener.js';
 import type { Database } from './schema.js';
 
@@ -331,6 +332,7 @@ function survivingPool(config: pg.PoolConfig): pg.Pool {
   // transaction, its error event would end the process. The query that follows fails instead
   // (the pool then drops the connection), and the caller hears the store is unavailable.
   pool.on('connect', (client) => client.on('error', () => undefined));
+  prepareRepeatedStatements(pool);
   return pool;
 }
 
