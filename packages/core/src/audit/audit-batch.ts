@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { appendLeaves, type AuditRow } from './leaf.js';
+import { appendInOneStatement, appendLeaves, type AuditRow } from './leaf.js';
 
 // Events one transaction appends at most.
 const MAX_BATCH = 500;
@@ -13,8 +13,8 @@ interface Waiting {
 
 /**
  * Appends consultations' audit events of one process in batches: every event waiting when a
- * batch starts goes into one transaction on a connection of its own (one lock of the audit head,
- * one insert, one commit), and each caller is answered once its event is committed. The audit
+ * batch starts goes into one statement on a connection of its own (the store's `audit_append`,
+ * committed by itself), and each caller is answered once its event is committed. The audit
  * head is one row, so each append waits for the one before; batching lets a busy server log
  * hundreds of reads for the price of one. Changes do not come here: a change and its event
  * commit in the same transaction.
@@ -42,7 +42,9 @@ export class AuditBatcher {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
         try {
-          await this.db.transaction().execute((trx) => appendLeaves(trx, batch.map((w) => w.row)));
+          const rows = batch.map((w) => w.row);
+          // One statement, its own transaction; a store without an audit head yet has it made in a transaction first.
+          if ((await appendInOneStatement(this.db, rows)) === null) await this.db.transaction().execute((trx) => appendLeaves(trx, rows));
           this.stats.batches++;
           this.stats.events += batch.length;
           for (const waiting of batch) waiting.resolve();

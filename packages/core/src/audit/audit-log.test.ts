@@ -32,11 +32,16 @@ const keys = { signing: key };
 
 class Rollback extends Error {}
 
-/** Makes every insert into the audit log fail, as a full disk or a lost connection would. */
+/** Makes every append to the audit log fail, as a full disk or a lost connection would. */
 class BreakAuditWrites implements KyselyPlugin {
   readonly #rename = new RenameAuditEvents();
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    return this.#rename.transformNode(args.node);
+    const node = args.node;
+    // The store's own append, called by name.
+    if (node.kind === 'RawNode' && node.sqlFragments.some((text) => text.includes('audit_append('))) {
+      return { ...node, sqlFragments: node.sqlFragments.map((text) => text.replace('audit_append(', 'audit_append_unreachable(')) };
+    }
+    return this.#rename.transformNode(node);
   }
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
     return args.result;
@@ -115,9 +120,9 @@ describe.each(dialects())('the audit log on %s', (dialect) => {
     await writeEntities(ctx, { sourceId: 'registry', entities: [{ id: 'p-1', schema: 'Person', properties: { name: ['Mira Novak'] }, origin: 'R1' }] });
     const broken: Ctx = { ...ctx, db: store.db.withPlugin(new BreakAuditWrites()) };
     const casesBefore = await store.db.selectFrom('cases').select('id').execute();
-    await expect(createCase(broken, { title: 'Never opened', purpose: 'fraud-audit' })).rejects.toThrow(/audit_events_unreachable/);
+    await expect(createCase(broken, { title: 'Never opened', purpose: 'fraud-audit' })).rejects.toThrow(/audit_(append|events)_unreachable/);
     expect(await store.db.selectFrom('cases').select('id').execute()).toEqual(casesBefore);
-    await expect(getEntity(broken, 'p-1')).rejects.toThrow(/audit_events_unreachable/);
+    await expect(getEntity(broken, 'p-1')).rejects.toThrow(/audit_(append|events)_unreachable/);
     const written = await writeEntities(broken, { sourceId: 'registry', entities: [{ id: 'p-2', schema: 'Person', properties: { name: ['Tomas Berg'] }, origin: 'R2' }] }).catch(() => 'failed');
     expect(written).toBe('failed');
     expect(await store.db.selectFrom('statements').select('id').where('entity_id', '=', 'p-2').execute()).toEqual([]);

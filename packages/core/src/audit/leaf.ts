@@ -59,6 +59,14 @@ export function leafData(row: AuditRow): Buffer {
   return Buffer.from(canonicalJson(fields), 'utf8');
 }
 
+/**
+ * The leaf's bytes after `["<seq>",`, as text: what the store's `audit_append` completes with the
+ * number it gives the event.
+ */
+function leafTail(event: Omit<AuditRow, 'seq'>): string {
+  return leafData({ ...event, seq: '' }).toString('utf8').slice('["",'.length);
+}
+
 /** The RFC 9162 leaf hash of a stored event. */
 export function eventLeafHash(row: AuditRow): Buffer {
   return leafHash(leafData(row));
@@ -123,14 +131,29 @@ export async function appendLeaf(db: Kysely<Database>, event: Omit<AuditRow, 'se
   return seq as string;
 }
 
-/** Appends events as the next leaves, in order: one lock of the head, then the rows and the head's move. */
+/**
+ * Appends events as the next leaves, in order, in one statement: the store's `audit_append` locks
+ * the head (until the transaction ends; outside one, the statement is its own), numbers them,
+ * hashes their leaves into the tree and moves the head. Answers their numbers, or null when the
+ * store has no head yet (appendLeaves makes it).
+ */
+export async function appendInOneStatement(db: Kysely<Database>, events: ReadonlyArray<Omit<AuditRow, 'seq'>>): Promise<string[] | null> {
+  if (events.length === 0) return [];
+  const appended = await sql<{ first: string | null }>`select audit_append(${JSON.stringify(events)}::jsonb, ${events.map(leafTail)}::text[])::text as first`.execute(db);
+  const first = appended.rows[0]?.first ?? null;
+  return first === null ? null : events.map((_, i) => String(BigInt(first) + BigInt(i)));
+}
+
+/** Appends events as the next leaves, in order, inside the caller's transaction, which then holds the audit head until it ends. */
 export async function appendLeaves(db: Kysely<Database>, events: ReadonlyArray<Omit<AuditRow, 'seq'>>): Promise<string[]> {
   if (events.length === 0) return [];
-  const frontier = await lockHead(db);
+  const appended = await appendInOneStatement(db, events);
   holdingHead.add(db);
+  if (appended !== null) return appended;
+  // No head yet: it is made from the stored events, then the events go on as the application numbers them.
+  const frontier = await lockHead(db);
   const rows: AuditRow[] = events.map((event, i) => ({ ...event, seq: String(frontier.size + 1 + i) }));
   for (const row of rows) frontier.append(eventLeafHash(row));
-  // The rows and the head's move in one statement: one round trip fewer for every audited request.
   await db
     .with('appended', (q) => q.insertInto('audit_events').values(rows.map((row) => ({ ...row, detail: JSON.stringify(row.detail) }))))
     .updateTable('audit_head')

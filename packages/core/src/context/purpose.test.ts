@@ -35,14 +35,16 @@ function describeNode(node: RootOperationNode): string {
   if (node.kind === 'RawNode') {
     // Raw SQL names its tables in its text.
     const text = node.sqlFragments.join(' ');
-    for (const match of text.matchAll(/\b(?:from|into|update|join)\s+([a-z_]+)/g)) if (match[1] !== undefined) tables.push(match[1]);
+    for (const match of text.matchAll(/\b(?:from|into|update|join)\s+([a-z_]+)|\b(audit_append)\(/g)) {
+      const name = match[1] ?? match[2];
+      if (name !== undefined) tables.push(name);
+    }
   }
   return `${node.kind}:${[...new Set(tables)].join(',')}`;
 }
 
-/** What recording one audit event runs: lock the tree's head, add the event, move the head. */
-// Locking the head, then the event's row and the head's move in one statement.
-const AUDIT_ONLY = ['RawNode:audit_head', 'UpdateQueryNode:audit_head,appended,audit_events'];
+// The store's audit_append locks the head, adds the event and moves the head in one statement.
+const AUDIT_ONLY = ['RawNode:audit_append'];
 
 describe.each(dialects())('purpose binding on %s', (dialect) => {
   let store: Store;

@@ -99,6 +99,8 @@ class PGliteDriver implements Driver {
 }
 
 const READ_ONLY = /^\s*(select|with\s+[\s\S]*\bselect\b(?![\s\S]*\b(insert|update|delete)\b)|show|explain|begin|rollback)\b/i;
+// The store's functions that write, called from a select.
+const WRITING_FUNCTIONS = /\baudit_append\(/;
 
 class PGliteConnection implements DatabaseConnection {
   release: (() => void) | undefined;
@@ -108,7 +110,7 @@ class PGliteConnection implements DatabaseConnection {
   constructor(private readonly options: PGliteDialectOptions) {}
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const writes = !READ_ONLY.test(compiledQuery.sql) && compiledQuery.sql.trim().toLowerCase() !== 'commit';
+    const writes = WRITING_FUNCTIONS.test(compiledQuery.sql) || (!READ_ONLY.test(compiledQuery.sql) && compiledQuery.sql.trim().toLowerCase() !== 'commit');
     const folder = this.options.diskFolder;
     // Checked before every write, not at commit: a transaction that passed every check may end.
     // A statement may add about its parameters' size to the tables, their indexes and the log.
