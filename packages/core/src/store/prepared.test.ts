@@ -30,6 +30,16 @@ describe.each(dialects().filter((d) => d === 'postgres'))('statements prepared o
     }
   });
 
+  it('text without parameters is never prepared: it may hold several statements', async () => {
+    const client = await pool.connect();
+    try {
+      for (let i = 0; i < 3; i++) await client.query('select 1 as one; select 2 as two', []);
+      expect(await preparedTexts(client)).toEqual([]);
+    } finally {
+      client.release();
+    }
+  });
+
   it('past its limit a connection forgets the least recently used, without disturbing the transaction it is in, and deallocates them once released', async () => {
     const extra = 20;
     const client = await pool.connect();

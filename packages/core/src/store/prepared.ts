@@ -72,8 +72,9 @@ function prepareOn(client: pg.PoolClient): void {
   };
   const query = (...args: unknown[]): unknown => {
     const [text, values] = args;
-    // Only the form the query builder uses (text and values, answered by a promise) is prepared.
-    if (typeof text !== 'string' || !Array.isArray(values) || args.length > 2) return send(...args);
+    // Only the form the query builder uses (text and values, answered by a promise) is prepared,
+    // and only with parameters: text without any may hold several statements, which cannot be.
+    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || args.length > 2) return send(...args);
     let entry = seen.get(text);
     if (entry === undefined) entry = { name: null, calls: 0, held: false };
     else seen.delete(text);
