@@ -77,7 +77,10 @@ export async function run(args: string[]): Promise<void> {
   const sessions = await openLoadSessions(target, sessionCount, join(work, 'sessions.json'));
   const targets = await drawLoadTargets(target, shape, 5000);
   const server = await startServe(target, workers, join(work, 'keys.json'), values['from-source'], values['cpu-profile']);
-  const requestAgent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  // Ten thousand analysts are ten thousand browsers, each with its connection to one worker: the
+  // generator's pooled connections take turns (first in, first out) rather than the most recent
+  // few carrying every request, which would put nearly all of them on one worker.
+  const requestAgent = new http.Agent({ keepAlive: true, maxSockets: 512, scheduling: 'fifo' });
   const streamAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
   let live: LiveStreams | null = null;
   try {
