@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCase } from '../cases/create-case.js';
 import { createContext, type Ctx } from '../context/context.js';
+import { runWithPurpose } from '../context/purpose.js';
 import { getEntity } from '../entities/get-entity.js';
 import { writeEntities } from '../entities/write-entities.js';
 import { registerSource } from '../sources/register-source.js';
@@ -64,6 +66,26 @@ describe.each(dialects().filter((d) => d === 'postgres'))('batched audit appends
     await getEntity(ctx, 'p-1');
     const seen = await store.db.selectFrom('audit_events').select('action').where('seq', '>', String(head)).execute();
     expect(seen.map((e) => e.action)).toEqual(['entity.view']);
+  });
+
+  it('work that only reads runs on one connection without a transaction of its own; other work keeps its transaction', async () => {
+    // now() is when the transaction began: inside one every statement shares it; outside, each statement is its own.
+    const starts = async (tx: Ctx) => {
+      const one = await sql<{ pid: number; at: string }>`select pg_backend_pid() as pid, now()::text as at`.execute(tx.db);
+      await sql`select pg_sleep(0.01)`.execute(tx.db);
+      const two = await sql<{ pid: number; at: string }>`select pg_backend_pid() as pid, now()::text as at`.execute(tx.db);
+      return { value: [one.rows[0], two.rows[0]] };
+    };
+    const before = { ...batcher.stats };
+    const [a, b] = await runWithPurpose(ctx, { action: 'test.reads', category: 'consultation', readsOnly: true }, starts);
+    expect(a?.pid).toBe(b?.pid);
+    expect(a?.at).not.toBe(b?.at);
+    const [c, d] = await runWithPurpose(ctx, { action: 'test.reads', category: 'consultation' }, starts);
+    expect(c?.pid).toBe(d?.pid);
+    expect(c?.at).toBe(d?.at);
+    // Both events went through the batches and are in the log.
+    expect(batcher.stats.events - before.events).toBe(2);
+    expect(await store.db.selectFrom('audit_events').select('seq').where('action', '=', 'test.reads').execute()).toHaveLength(2);
   });
 
   it('when its batch cannot be written the read fails and nothing of it is logged', async () => {

@@ -137,7 +137,7 @@ export async function assembleVisibleEntities(tx: Ctx, ids: readonly string[], o
  * @example const person = await getEntity(withPurpose(ctx, purpose), 'a1b2...');
  */
 export async function getEntity(ctx: Ctx, id: string): Promise<Entity> {
-  return runWithPurpose(ctx, { action: 'entity.view', category: 'consultation', subjectIds: [id] }, async (tx) => {
+  return runWithPurpose(ctx, { action: 'entity.view', category: 'consultation', subjectIds: [id], readsOnly: true }, async (tx) => {
     const [entity] = await assembleVisibleEntities(tx, [id]);
     if (entity === undefined) throw new NotFound(`entity ${id} not found`);
     // A resolved record shows as its whole cluster, under the canonical id, with what the caller may see of each record.

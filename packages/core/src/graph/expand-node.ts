@@ -46,7 +46,7 @@ export async function expandNode(ctx: Ctx, input: ExpandInput): Promise<Expansio
   const direction = input.direction ?? 'both';
   if (!DIRECTIONS.includes(direction)) throw new Invalid(`direction must be out, in or both, not "${String(direction)}"`);
   const types = checkTypes(input.types);
-  return runWithPurpose(ctx, { action: 'graph.expand', category: 'consultation', subjectIds: [id] }, async (tx) => {
+  return runWithPurpose(ctx, { action: 'graph.expand', category: 'consultation', subjectIds: [id], readsOnly: true }, async (tx) => {
     // Access is decided on the primary; the edges and records are read on the replica if any.
     const access = await decideReads(tx, { replica: true });
     const start = await requireNode(tx, access, id);

@@ -119,7 +119,7 @@ interface Probe {
  * @example const page = await searchEntities(ctx, { query: 'jon smith born:1978..1980' }, (t) => sealTerms(keys, t))
  */
 export async function searchEntities(ctx: Ctx, input: SearchInput, seal: (terms: string) => string): Promise<SearchResult> {
-  const action = { action: 'search', category: 'consultation' } as const;
+  const action = { action: 'search', category: 'consultation', readsOnly: true } as const;
   await checkStatedPurpose(ctx, action);
   const parsed = parseQuery(input.query);
   requireSubject(parsed);
@@ -239,6 +239,47 @@ interface Candidate {
   terms: string[];
 }
 
+/** A probe's tiers, each once: tiers that come to the same condition (a one-word address, a name whose words have no other terms) run once. */
+function distinctTiers(probe: Probe): Tier[] {
+  const seen = new Set<string>();
+  return probe.tiers.filter((tier) => {
+    const text = JSON.stringify([tier.sets, tier.any || tier.sets.length - tier.spare <= 1 ? -1 : tier.spare]);
+    if (seen.has(text)) return false;
+    seen.add(text);
+    return true;
+  });
+}
+
+/**
+ * The loosest tier of every probe of a query part, in one statement (one round trip rather than
+ * one per group of the index). The tiers are nested: each looser one holds every value of the
+ * stricter ones, so when the loosest read every value it meets (the usual case) the stricter ones
+ * could add nothing. Its values rank by the strictest tier each meets, as if the tiers had run one
+ * after another. Null for a probe without tiers.
+ */
+async function loosestRows(access: ReadAccess, probes: readonly Probe[], sources: string[]): Promise<Array<TierRows | null>> {
+  const arms = probes.map((probe, i) => {
+    const tiers = distinctTiers(probe);
+    const loosest = tiers.at(-1);
+    return loosest === undefined ? null : { i, query: tierQuery(access, probe, sources, meets(loosest), tiers.slice(0, -1)) };
+  });
+  const asked = arms.filter((arm): arm is NonNullable<typeof arm> => arm !== null);
+  const answers = new Map<number, TierRows>();
+  if (asked.length > 0) {
+    // Each arm numbers its rows as its ranking delivers them (a window without an order of its
+    // own keeps its input's), so the order survives the union whatever order the arms come in.
+    const rows = await sql<TierRow & { probe: number; rank: string }>`${sql.join(
+      asked.map((arm) => sql`select ${sql.lit(arm.i)}::int as probe, row_number() over () as rank, t.* from ${arm.query} as t`),
+      sql` union all `,
+    )}`.execute(access.db);
+    for (const arm of asked) {
+      const own = rows.rows.filter((row) => row.probe === arm.i).sort((a, b) => Number(a.rank) - Number(b.rank));
+      answers.set(arm.i, tierAnswer(own.map(({ probe: _, rank: __, ...row }) => row)));
+    }
+  }
+  return probes.map((_, i) => answers.get(i) ?? null);
+}
+
 /**
  * Candidate values of one probe, strongest first, found inside SQL under the caller's access
  * conditions (decided on the primary; the queries run on the read replica when there is one).
@@ -251,7 +292,7 @@ interface Candidate {
  * index. A tier reads at most SCAN_LIMIT rows before ranking them, so a word held by a million
  * values costs what one held by five thousand does, and the answer says it was cut short.
  */
-async function candidatesOf(access: ReadAccess, probe: Probe, sources: string[]): Promise<{ rows: Candidate[]; truncated: boolean }> {
+async function candidatesOf(access: ReadAccess, probe: Probe, sources: string[], broad: TierRows | null): Promise<{ rows: Candidate[]; truncated: boolean }> {
   const found = new Map<string, Candidate>();
   let truncated = false;
   const add = (tier: { rows: Candidate[]; cut: boolean }) => {
@@ -259,22 +300,8 @@ async function candidatesOf(access: ReadAccess, probe: Probe, sources: string[])
     for (const row of tier.rows) if (!found.has(row.statement_id)) found.set(row.statement_id, row);
     return found.size > CANDIDATES_PER_GROUP;
   };
-  // Tiers that come to the same condition (a one-word address, a name whose words have no other terms) run once.
-  const seen = new Set<string>();
-  const tiers = probe.tiers.filter((tier) => {
-    const text = JSON.stringify([tier.sets, tier.any || tier.sets.length - tier.spare <= 1 ? -1 : tier.spare]);
-    if (seen.has(text)) return false;
-    seen.add(text);
-    return true;
-  });
-  // The tiers are nested: each looser one holds every value of the stricter ones. The loosest is
-  // asked first, and when it read every value it meets (the usual case) the stricter ones could
-  // add nothing: one query instead of one per tier. Otherwise they run, strictest first, so the
-  // strongest values are in the window whatever the loosest tier happened to read.
-  const loosest = tiers.at(-1);
-  if (loosest === undefined) return { rows: [], truncated: false };
-  // Its values rank by the strictest tier each meets, as if the tiers had run one after another.
-  const broad = await tierRows(access, probe, sources, meets(loosest), tiers.slice(0, -1));
+  const tiers = distinctTiers(probe);
+  if (broad === null) return { rows: [], truncated: false };
   if (broad.scanned > SCAN_LIMIT) {
     for (const tier of tiers.slice(0, -1)) {
       if (add(await tierRows(access, probe, sources, meets(tier)))) return { rows: [...found.values()].slice(0, CANDIDATES_PER_GROUP), truncated: true };
@@ -339,7 +366,21 @@ function meets(tier: Tier, column = 'search_values.terms'): RawBuilder<boolean> 
  * `stricter` tiers first (in order), then most shared terms (one containment test per term,
  * cheaper than intersecting arrays row by row), then the closest key.
  */
-async function tierRows(access: ReadAccess, probe: Probe, sources: string[], condition: RawBuilder<boolean>, stricter: readonly Tier[] = []): Promise<{ rows: Candidate[]; scanned: number; cut: boolean }> {
+async function tierRows(access: ReadAccess, probe: Probe, sources: string[], condition: RawBuilder<boolean>, stricter: readonly Tier[] = []): Promise<TierRows> {
+  return tierAnswer(await tierQuery(access, probe, sources, condition, stricter).execute());
+}
+
+interface TierRow extends Candidate {
+  scanned: string;
+}
+
+interface TierRows {
+  rows: Candidate[];
+  scanned: number;
+  cut: boolean;
+}
+
+function tierQuery(access: ReadAccess, probe: Probe, sources: string[], condition: RawBuilder<boolean>, stricter: readonly Tier[] = []) {
   // A literal group, so the planner can choose the group's partial index (it is one of SEARCH_GROUPS, never input).
   if (!SEARCH_GROUPS.includes(probe.group)) throw new Error(`no search group "${probe.group}"`);
   let scan = access.db
@@ -352,15 +393,22 @@ async function tierRows(access: ReadAccess, probe: Probe, sources: string[], con
   if (sources.length > 0) scan = scan.where('statements.source_id', 'in', sources);
   const shared = sql.join(probe.terms.map((term) => sql`(c.terms @> array[${term}]::text[])::int`), sql` + `);
   const keyed = probe.key !== null && probe.key.length >= 3;
-  const rows = await access.db
-    .selectFrom(scan.limit(SCAN_LIMIT + 1).as('c'))
-    .select(['c.statement_id', 'c.entity_id', 'c.property', 'c.value', 'c.source_id', 'c.terms', sql<string>`count(*) over ()`.as('scanned')])
-    .$call((q) => stricter.reduce((ranked, tier) => ranked.orderBy(sql`(${meets(tier, 'c.terms')})::int`, 'desc'), q))
-    .orderBy(sql`(${shared})`, 'desc')
-    .orderBy(keyed ? sql`similarity(c.key, ${probe.key})` : sql`1`, 'desc')
-    .orderBy('c.statement_id')
-    .limit(CANDIDATES_PER_GROUP + 1)
-    .execute();
+  const ranking = sql.join([
+    ...stricter.map((tier) => sql`(${meets(tier, 'c.terms')})::int desc`),
+    sql`(${shared}) desc`,
+    keyed ? sql`similarity(c.key, ${probe.key}) desc` : sql`1`,
+    sql`c.statement_id`,
+  ]);
+  return (
+    access.db
+      .selectFrom(scan.limit(SCAN_LIMIT + 1).as('c'))
+      .select(['c.statement_id', 'c.entity_id', 'c.property', 'c.value', 'c.source_id', 'c.terms', sql<string>`count(*) over ()`.as('scanned')])
+      .orderBy(sql`${ranking}`)
+      .limit(CANDIDATES_PER_GROUP + 1)
+  );
+}
+
+function tierAnswer(rows: TierRow[]): TierRows {
   const scanned = Number(rows[0]?.scanned ?? 0);
   return { rows: rows.map(({ scanned: _, ...row }) => row), scanned, cut: scanned > SCAN_LIMIT || rows.length > CANDIDATES_PER_GROUP };
 }
@@ -382,8 +430,10 @@ export async function findEntities(
   const statementOf = new Map<SearchMatch, string>();
   let truncated = false;
   for (const part of parsed.parts) {
-    for (const probe of await withCloseSpellings(access, probesOf(part))) {
-      const { rows, truncated: cut } = await candidatesOf(access, probe, parsed.sources);
+    const probes = await withCloseSpellings(access, probesOf(part));
+    const loosest = await loosestRows(access, probes, parsed.sources);
+    for (const [i, probe] of probes.entries()) {
+      const { rows, truncated: cut } = await candidatesOf(access, probe, parsed.sources, loosest[i] ?? null);
       truncated ||= cut;
       for (const row of rows) {
         const scored = scoreValue(probe.group, part.value, row.value, row.property);
