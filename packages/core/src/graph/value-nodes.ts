@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { readableStatements, type ReadAccess } from '../access/read-access.js';
+import { PLANNED_WITH_VALUES } from '../store/prepared.js';
 import type { GraphNode } from './types.js';
 
 /**
@@ -53,7 +54,8 @@ function visibleValues(access: ReadAccess) {
     .selectFrom('search_values as sv')
     .innerJoin('statements', 'statements.id', 'sv.statement_id')
     .where('sv.grp', 'in', Object.keys(VALUE_GROUPS))
-    .where(sql<boolean>`length(sv.key) between 1 and ${MAX_KEY}`)
+    // Planned with its values every time, never prepared: a plan made without them reads the whole index.
+    .where(sql<boolean>`length(sv.key) between 1 and ${MAX_KEY} ${sql.raw(PLANNED_WITH_VALUES)}`)
     .where(readableStatements(access, { combinableOnly: true }));
 }
 

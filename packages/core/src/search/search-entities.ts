@@ -10,6 +10,7 @@ import { nameTokenTerms, SEARCH_GROUPS, type SearchGroup } from './index-terms.j
 import { nameTokens, normalizeAddress, normalizeEmail, normalizeIdentifier, normalizePhone } from './normalize/index.js';
 import { parseQuery, type ParsedQuery, type QueryPart } from './query-syntax.js';
 import { scoreValue, type MatchHow } from './score.js';
+import { PLANNED_WITH_VALUES } from '../store/prepared.js';
 import { closeSpellings } from './search-words.js';
 
 /** What to search for, and which page. */
@@ -387,7 +388,8 @@ function tierQuery(access: ReadAccess, probe: Probe, sources: string[], conditio
     .selectFrom('search_values')
     .innerJoin('statements', 'statements.id', 'search_values.statement_id')
     .select(['search_values.statement_id', 'search_values.entity_id', 'search_values.key', 'search_values.terms', 'statements.property', 'statements.value', 'statements.source_id'])
-    .where(sql<boolean>`search_values.grp = ${sql.lit(probe.group)}`)
+    // Which plan is best depends on the terms: planned with them every time, never prepared.
+    .where(sql<boolean>`search_values.grp = ${sql.lit(probe.group)} ${sql.raw(PLANNED_WITH_VALUES)}`)
     .where(condition)
     .where(readableStatements(access));
   if (sources.length > 0) scan = scan.where('statements.source_id', 'in', sources);

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dialects } from '../test-support/test-store.js';
-import { PREPARED_PER_CONNECTION, prepareRepeatedStatements } from './prepared.js';
+import { PLANNED_WITH_VALUES, PREPARED_PER_CONNECTION, prepareRepeatedStatements } from './prepared.js';
 
 // Prepared statements are the PostgreSQL driver's: the embedded store has its own.
 describe.each(dialects().filter((d) => d === 'postgres'))('statements prepared on %s connections', () => {
@@ -34,6 +34,17 @@ describe.each(dialects().filter((d) => d === 'postgres'))('statements prepared o
     const client = await pool.connect();
     try {
       for (let i = 0; i < 3; i++) await client.query('select 1 as one; select 2 as two', []);
+      expect(await preparedTexts(client)).toEqual([]);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('a statement marked to be planned with its values is never prepared', async () => {
+    const client = await pool.connect();
+    try {
+      const text = `select $1::int * 2 as n ${PLANNED_WITH_VALUES}`;
+      for (let i = 0; i < 8; i++) expect((await client.query(text, [i])).rows).toEqual([{ n: i * 2 }]);
       expect(await preparedTexts(client)).toEqual([]);
     } finally {
       client.release();

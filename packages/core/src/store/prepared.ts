@@ -14,6 +14,14 @@ import type pg from 'pg';
  * inside one, a failed `deallocate` would abort the caller's work.
  */
 export const PREPARED_PER_CONNECTION = 256;
+
+/**
+ * A comment that keeps a statement from being prepared: PostgreSQL plans it each time with its
+ * values. After a few calls a prepared statement may get a generic plan, made without them, and for
+ * queries whose best plan depends on the values (the search index's terms, a node's edges) that
+ * plan can be ruinous: forced generic, a search took 60 s instead of 5 ms.
+ */
+export const PLANNED_WITH_VALUES = '/* planned with its values */';
 // Texts remembered (prepared or seen once) per connection.
 const REMEMBERED_PER_CONNECTION = PREPARED_PER_CONNECTION * 4;
 
@@ -74,7 +82,7 @@ function prepareOn(client: pg.PoolClient): void {
     const [text, values] = args;
     // Only the form the query builder uses (text and values, answered by a promise) is prepared,
     // and only with parameters: text without any may hold several statements, which cannot be.
-    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || args.length > 2) return send(...args);
+    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || args.length > 2 || text.includes(PLANNED_WITH_VALUES)) return send(...args);
     let entry = seen.get(text);
     if (entry === undefined) entry = { name: null, calls: 0, held: false };
     else seen.delete(text);
