@@ -150,15 +150,9 @@ export async function appendLeaves(db: Kysely<Database>, events: ReadonlyArray<O
   const appended = await appendInOneStatement(db, events);
   holdingHead.add(db);
   if (appended !== null) return appended;
-  // No head yet: it is made from the stored events, then the events go on as the application numbers them.
-  const frontier = await lockHead(db);
-  const rows: AuditRow[] = events.map((event, i) => ({ ...event, seq: String(frontier.size + 1 + i) }));
-  for (const row of rows) frontier.append(eventLeafHash(row));
-  await db
-    .with('appended', (q) => q.insertInto('audit_events').values(rows.map((row) => ({ ...row, detail: JSON.stringify(row.detail) }))))
-    .updateTable('audit_head')
-    .set({ size: String(frontier.size), frontier: JSON.stringify(frontier.toJSON()) })
-    .where('id', '=', 1)
-    .execute();
-  return rows.map((row) => row.seq);
+  // No head yet: it is made from the stored events (and locked), then the events go on as usual.
+  await lockHead(db);
+  const retried = await appendInOneStatement(db, events);
+  if (retried === null) throw new Error('the audit head could not be created');
+  return retried;
 }
