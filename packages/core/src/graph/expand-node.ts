@@ -5,7 +5,7 @@ import { Invalid } from '../errors.js';
 import { checkTypes } from './edge-model.js';
 import { buildEdges } from './edges.js';
 import { auditedSubjects, checkId, wholeNumberIn } from './limits.js';
-import { countEdges, loadEdgeRows, type Direction } from './load-edges.js';
+import { loadEdgePage, type Direction } from './load-edges.js';
 import { describeNodes, requireNode } from './nodes.js';
 import type { GraphNode, NotShown, Subgraph } from './types.js';
 
@@ -51,8 +51,7 @@ export async function expandNode(ctx: Ctx, input: ExpandInput): Promise<Expansio
     const access = await decideReads(tx, { replica: true });
     const start = await requireNode(tx, access, id);
     const query = { members: start.members, direction, types };
-    const rows = await loadEdgeRows(tx, access, { ...query, limit, offset });
-    const counts = await countEdges(tx, access, query);
+    const { rows, counts } = await loadEdgePage(tx, access, { ...query, limit, offset });
     const described = await describeNodes(tx, access, [...start.members, ...rows.map((row) => row.other)]);
     const edges = await buildEdges(access, rows, described.byRecord);
     const byId = new Map([...described.byCanonical.values()].map((node) => [node.id, node]));

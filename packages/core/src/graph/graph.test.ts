@@ -3,13 +3,13 @@ import { MultiGraph } from 'graphology';
 import { parse as parseGexf } from 'graphology-gexf';
 import { parse as parseGraphml } from 'graphology-graphml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCase } from '../cases/create-case.js';
-import type { Actor, Ctx } from '../context/context.js';
+import type { Ctx } from '../context/context.js';
 import { writeEntities, type SourcedEntity } from '../entities/write-entities.js';
 import { Invalid, NotFound } from '../errors.js';
 import { judgePair } from '../resolution/judgments.js';
 import { registerSource } from '../sources/register-source.js';
 import type { Store } from '../store/index.js';
+import { markedTeam } from '../test-support/marked-team.js';
 import { dialects, openTestStore, testContext } from '../test-support/test-store.js';
 import { computeMeasures, expandNode, exportGraph, findPaths, getLinkChart, graphMeasures, graphNeighbourhood, listLinkCharts, saveLinkChart, type Subgraph } from './index.js';
 
@@ -53,22 +53,11 @@ describe.each(dialects())('the link graph, on %s', (dialect) => {
   let marked: Ctx;
   let statementsBefore: number;
 
-  const actor = (userId: string, compartments: string[]): Actor => ({ userId, sessionId: null, organisation: 'unit-1', roles: ['analyst'], compartments });
-
   beforeAll(async () => {
     store = await openTestStore(dialect);
     const operator = testContext(store);
-    const plainId = randomUUID();
-    const markedId = randomUUID();
-    await store.db.insertInto('organisations').values({ id: 'unit-1', name: 'Unit 1' }).execute();
-    for (const [id, username, compartments] of [[plainId, 'plain', []], [markedId, 'marked', [MARKING]]] as const) {
-      await store.db.insertInto('users').values({ id, username, display_name: username, organisation: 'unit-1', roles: ['analyst'], compartments: [...compartments], password_hash: null }).execute();
-    }
-    caseId = (await createCase(testContext(store, { actor: actor(plainId, []) }), { title: 'Harbour ring', purpose: 'fraud-audit' })).id;
-    await store.db.insertInto('case_members').values({ case_id: caseId, user_id: markedId, role: 'member', added_at: new Date(), added_by: plainId }).execute();
+    ({ caseId, plain: analyst, marked } = await markedTeam(store, { marking: MARKING, title: 'Harbour ring', justification: 'mapping the harbour ring' }));
     const purpose = { caseId, code: 'fraud-audit', justification: 'mapping the harbour ring' };
-    analyst = testContext(store, { actor: actor(plainId, []), purpose });
-    marked = testContext(store, { actor: actor(markedId, [MARKING]), purpose });
     await registerSource(operator, { id: 'registry', name: 'Registry', legalBasis: 'Public register', purposes: ['fraud-audit'] });
     await registerSource(operator, { id: 'bank', name: 'Bank report', legalBasis: 'Order 4', purposes: ['fraud-audit'] });
     await registerSource(operator, { id: 'restricted', name: 'Restricted intelligence', legalBasis: 'Order 7', purposes: ['fraud-audit'], markings: [MARKING] });

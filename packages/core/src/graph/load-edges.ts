@@ -179,15 +179,57 @@ export const COUNT_CAP = 10_000;
  * records they reach: exact up to COUNT_CAP edges, lower bounds past it (`capped`), so a very
  * busy node is not re-checked edge by edge only to be counted.
  */
-export async function countEdges(tx: Ctx, access: ReadAccess, query: EdgeQuery): Promise<{ byType: Map<string, number>; total: number; neighbours: number; capped: boolean }> {
+export async function countEdges(tx: Ctx, access: ReadAccess, query: EdgeQuery): Promise<EdgeCounts> {
   if (query.members.length === 0) return { byType: new Map(), total: 0, neighbours: 0, capped: false };
   const result = await sql<{ type: string | null; edges: number; neighbours: number }>`
     select vi.type, count(*)::int as edges, count(distinct vi.other)::int as neighbours
     from (select * from ${visibleEdgesSql(tx, access, query)} taken limit ${COUNT_CAP + 1}) vi group by rollup (vi.type)`.execute(access.db);
+  return edgeCounts(result.rows);
+}
+
+/** A page of edges in the stable order, and the counts of all of them. */
+export interface EdgePage {
+  rows: EdgeRow[];
+  counts: EdgeCounts;
+}
+
+/** Edges by type around a node or frontier, their total and the distinct records they reach (lower bounds when capped). */
+export interface EdgeCounts {
+  byType: Map<string, number>;
+  total: number;
+  neighbours: number;
+  capped: boolean;
+}
+
+/**
+ * A page of the edges around these records in the stable order, with the counts of all of them,
+ * in one statement: the counts check every edge's other end up to COUNT_CAP anyway, so the page is
+ * sorted from those checked edges rather than planned and read a second time. Past the cap the
+ * checked edges are a sample, not all of them, so the page is read on its own (busy nodes only).
+ */
+export async function loadEdgePage(tx: Ctx, access: ReadAccess, query: EdgeQuery & { limit: number; offset: number }): Promise<EdgePage> {
+  if (query.members.length === 0) return { rows: [], counts: { byType: new Map(), total: 0, neighbours: 0, capped: false } };
+  type Row = EdgeRow & { edges: number | null; neighbours: number | null };
+  const result = await sql<Row>`
+    with taken as materialized (select * from ${visibleEdgesSql(tx, access, query)} vi limit ${COUNT_CAP + 1}),
+    page as (select t.edge, t.self, t.other, t.type, t.dir, t.directed from taken t order by ${sortKeys('t', true)} limit ${query.limit} offset ${query.offset})
+    select null::text as edge, null::text as self, null::text as other, c.type, null::text as dir, null::boolean as directed, c.edges, c.neighbours, 0::bigint as n
+    from (select t.type, count(*)::int as edges, count(distinct t.other)::int as neighbours from taken t group by rollup (t.type)) c
+    union all
+    select p.*, null::int, null::int, row_number() over (order by ${sortKeys('p', true)}) from page p
+    order by n`.execute(access.db);
+  const counts = edgeCounts(result.rows.filter((row) => row.edges !== null) as Array<{ type: string | null; edges: number; neighbours: number }>);
+  if (counts.capped) return { rows: await loadEdgeRows(tx, access, { ...query, ordered: true }), counts };
+  const rows = result.rows.filter((row) => row.edges === null).map(({ edge, self, other, type, dir, directed }) => ({ edge, self, other, type, dir, directed }));
+  return { rows, counts };
+}
+
+/** Counts from rows of `group by rollup (type)`: the row without a type is the whole. */
+function edgeCounts(rows: ReadonlyArray<{ type: string | null; edges: number; neighbours: number }>): EdgeCounts {
   const byType = new Map<string, number>();
   let total = 0;
   let neighbours = 0;
-  for (const row of result.rows) {
+  for (const row of rows) {
     if (row.type === null) {
       total = row.edges;
       neighbours = row.neighbours;

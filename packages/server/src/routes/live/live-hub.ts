@@ -5,6 +5,9 @@ import type { CoreConfig } from '@casegraph/core';
 /** How often every open stream gets a keep-alive comment (proxies drop silent connections). */
 export const KEEP_ALIVE_MS = 25_000;
 
+/** The keep-alive interval is split into this many ticks (one a second by default), each writing to its share of the streams. */
+const KEEP_ALIVE_SLICES = 25;
+
 /** A reader whose stream has this much unsent is too slow to follow: its stream is ended, and it reconnects. */
 const MOST_UNSENT_BYTES = 1024 * 1024;
 
@@ -104,8 +107,30 @@ export function createLiveHub(deps: { store: Store; config: CoreConfig; log: Fas
     for (const stream of everyStream()) send(stream, frame);
   };
 
+  // The keep-alives go out a slice at a time, so that each stream gets one per interval without
+  // one tick writing to every stream at once: 5,000 writes held a worker's requests for a quarter
+  // of a second. A stream added mid-round is reached at the end of the round.
+  const slices = Math.max(1, Math.min(KEEP_ALIVE_SLICES, Math.floor(keepAliveMs / 1000)));
+  let round: Iterator<LiveStream> | undefined;
+  let leftInRound = 0;
+
+  function keepAliveSlice(): void {
+    if (round === undefined || leftInRound === 0) {
+      round = everyStream();
+      leftInRound = slices;
+    }
+    // Each tick its share; the round's last tick whatever is left (streams added during the round).
+    leftInRound--;
+    let quota = leftInRound === 0 ? Number.POSITIVE_INFINITY : Math.ceil(count / slices);
+    for (; quota > 0; quota--) {
+      const next = round.next();
+      if (next.done === true) break;
+      send(next.value, ': keep-alive\n\n');
+    }
+  }
+
   async function tick(): Promise<void> {
-    for (const stream of everyStream()) send(stream, ': keep-alive\n\n');
+    keepAliveSlice();
     if (checking || Date.now() - lastSessionCheck < sessionCheckMs) return;
     checking = true;
     lastSessionCheck = Date.now();
@@ -138,7 +163,7 @@ export function createLiveHub(deps: { store: Store; config: CoreConfig; log: Fas
         lastSessionCheck = Date.now();
         timer = setInterval(() => {
           tick().catch((error: unknown) => deps.log.error({ err: error }, 'live updates: the session check failed'));
-        }, keepAliveMs);
+        }, keepAliveMs / slices);
         timer.unref();
       }
     },
