@@ -168,5 +168,5 @@ describe('casegraph import', () => {
     expect(nothing.stderr).toMatch(/give --mapping FILE\.yml, or an FtM entity stream/);
     const wrong = await runCli(['export', '--data', second, '--format', 'xml']);
     expect(wrong.stderr).toMatch(/unknown export format "xml"/);
-  });
+  }, 180_000);
 });

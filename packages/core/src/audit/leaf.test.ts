@@ -68,6 +68,15 @@ describe.each(dialects())("the store's one-statement audit append on %s", (diale
     expect((await verifyAuditLog(store.db, { publicKey: key.publicKey })).problems).toEqual([]);
   });
 
+  it('files the subjects of each event in their index as it is written, with no queue that some later append would have to merge while holding the head', async () => {
+    const index = await sql<{ options: string[] | null }>`select reloptions as options from pg_class where relname = 'audit_events_subjects'`.execute(store.db);
+    expect(index.rows[0]?.options ?? []).toContain('fastupdate=off');
+    const rows = Array.from({ length: 50 }, (_, i) => randomEvent(prng(99), 10_000 + i)).map((event, i) => ({ ...event, subject_ids: [`lookup-${i}`, 'lookup-shared'] }));
+    await appendLeaves(store.db, rows);
+    const found = await sql<{ n: string }>`select count(*) as n from audit_events where subject_ids @> array['lookup-shared']`.execute(store.db);
+    expect(Number(found.rows[0]?.n)).toBe(50);
+  });
+
   it('a store without a head has none made by the one statement: it answers null and writes nothing', async () => {
     await store.db.transaction().execute(async (trx) => {
       await sql`reset role`.execute(trx);

@@ -12,6 +12,7 @@ import * as graphIndexes from './migrations/0009-graph-indexes.js';
 import * as searchGroupIndexes from './migrations/0010-search-group-indexes.js';
 import * as supervisors from './migrations/0011-supervisors.js';
 import * as auditAppend from './migrations/0012-audit-append.js';
+import * as auditSubjectsIndex from './migrations/0013-audit-subjects-index.js';
 
 /** Every migration, in order. Names are numbered so both dialects apply them alike. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_search_group_indexes': searchGroupIndexes,
   '0011_supervisors': supervisors,
   '0012_audit_append': auditAppend,
+  '0013_audit_subjects_index': auditSubjectsIndex,
 };
 
 /** The role the application runs as: no superuser, no DDL, no rewriting of the audit log. */
