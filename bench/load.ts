@@ -16,7 +16,7 @@ import { cpuSince, memoryOf, readProcesses, type Reading } from './load/processe
 import { drawLoadTargets, openLoadSessions } from './load/sessions.js';
 import { verifyLoadStore } from './load/verify.js';
 import { MIX, onlyMix, OPERATIONS, percentile, runWorkload, type Operation, type OperationFigures } from './load/workload.js';
-import { describeMachine, printTable } from './machine.js';
+import { describeMachine, machinePace, pageCacheGiB, printTable } from './machine.js';
 
 const CLI = fileURLToPath(new URL('../packages/cli/bin/casegraph.js', import.meta.url));
 const CLI_FROM_SOURCE = ['--conditions=source', '--import', 'tsx', fileURLToPath(new URL('./load/serve-from-source.ts', import.meta.url))];
@@ -33,7 +33,9 @@ function wholeNumber(text: string | undefined, name: string, min: number): numbe
  * and kept; --reuse runs on it again. The server is the built CLI (`npm run build` first), or
  * with --from-source the TypeScript sources. --only runs one operation of the mix alone, to see
  * what each costs. --cpu-profile writes the server's processor profiles (one `.cpuprofile` per
- * process, readable in Chrome's DevTools) into DIR when it stops.
+ * process, readable in Chrome's DevTools) into DIR when it stops. The last line gives the
+ * machine's pace (machinePace) and page cache just before the measured run: on a shared machine
+ * only runs at about the same pace compare.
  */
 export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -94,6 +96,11 @@ export async function run(args: string[]): Promise<void> {
       process.stderr.write(`  warm-up: ${warmup} s at ${rate} requests/s\n`);
       await runWorkload(server.base, sessions, targets, { rate, seconds: warmup, agent: requestAgent, live: null, mix });
     }
+    // The machine's pace now, before the counts start (the loop holds this process for about a second).
+    const pace = machinePace();
+    const cache = pageCacheGiB();
+    // Notices that waited behind the loop are read before the counts start.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     if (live !== null) live.caseDeliveries = { received: 0, expected: 0 };
     if (live !== null) live.deliveryMs.length = 0;
     process.stderr.write(`  measuring: ${seconds} s at ${rate} requests/s\n`);
@@ -110,7 +117,7 @@ export async function run(args: string[]): Promise<void> {
     lag.disable();
     // Events of the last updates are still on their way.
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    report({ shape, sessions: sessionCount, rate, seconds, workers, measured, live, before, after, peaks, lag, loadBefore, mix });
+    report({ shape, sessions: sessionCount, rate, seconds, workers, measured, live, before, after, peaks, lag, loadBefore, mix, pace, cache });
   } finally {
     live?.closeAll();
     requestAgent.destroy();
@@ -189,6 +196,9 @@ function report(run: {
   lag: { percentile(p: number): number; max: number };
   loadBefore: number;
   mix: Record<Operation, number>;
+  /** machinePace() just before the measured run, in ms, and the page cache then (GiB). */
+  pace: number;
+  cache: number | null;
 }): void {
   const { measured, live, before, after } = run;
   const wall = (after.at - before.at) / 1000;
@@ -245,4 +255,5 @@ function report(run: {
   process.stdout.write(`generator event-loop delay: p50 ${(run.lag.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(run.lag.percentile(99) / 1e6).toFixed(1)} ms, max ${(run.lag.max / 1e6).toFixed(1)} ms\n`);
   process.stdout.write(`load average (1 min): ${run.loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after; PostgreSQL and the load generator share the machine with the server\n`);
   process.stdout.write(`machine: ${describeMachine()}\n`);
+  process.stdout.write(`machine pace: a fixed SHA-256 chain took ${run.pace} ms just before the measured run (lower is faster; compare runs at about the same pace)${run.cache === null ? '' : `; page cache ${run.cache.toFixed(1)} GiB`}\n`);
 }

@@ -1,9 +1,33 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 /** One line describing the machine a figure was measured on. */
 export function describeMachine(): string {
   const cpu = cpus();
   return `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}`;
+}
+
+/**
+ * How fast the machine is right now: the milliseconds a fixed chain of 300,000 SHA-256 digests
+ * takes in this process. A shared or throttled machine changes pace from hour to hour; runs are
+ * comparable only at about the same pace.
+ */
+export function machinePace(): number {
+  const start = performance.now();
+  let digest = Buffer.alloc(32);
+  for (let i = 0; i < 300_000; i++) digest = createHash('sha256').update(digest).digest();
+  return Math.round(performance.now() - start);
+}
+
+/** The kernel's page cache in GiB (Linux), or null where it cannot be read. */
+export function pageCacheGiB(): number | null {
+  try {
+    const cached = /^Cached:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'));
+    return cached === null ? null : Number(cached[1]) / 2 ** 20;
+  } catch {
+    return null;
+  }
 }
 
 /** Prints rows as an aligned table. */
