@@ -212,11 +212,11 @@ export async function loadEdgePage(tx: Ctx, access: ReadAccess, query: EdgeQuery
   type Row = EdgeRow & { edges: number | null; neighbours: number | null };
   const result = await sql<Row>`
     with taken as materialized (select * from ${visibleEdgesSql(tx, access, query)} vi limit ${COUNT_CAP + 1}),
-    page as (select t.edge, t.self, t.other, t.type, t.dir, t.directed from taken t order by ${sortKeys('t', true)} limit ${query.limit} offset ${query.offset})
+    ranked as (select t.edge, t.self, t.other, t.type, t.dir, t.directed, row_number() over (order by ${sortKeys('t', true)}) as n from taken t)
     select null::text as edge, null::text as self, null::text as other, c.type, null::text as dir, null::boolean as directed, c.edges, c.neighbours, 0::bigint as n
     from (select t.type, count(*)::int as edges, count(distinct t.other)::int as neighbours from taken t group by rollup (t.type)) c
     union all
-    select p.*, null::int, null::int, row_number() over (order by ${sortKeys('p', true)}) from page p
+    select r.edge, r.self, r.other, r.type, r.dir, r.directed, null::int, null::int, r.n from ranked r where r.n > ${query.offset} and r.n <= ${query.offset + query.limit}
     order by n`.execute(access.db);
   const counts = edgeCounts(result.rows.filter((row) => row.edges !== null) as Array<{ type: string | null; edges: number; neighbours: number }>);
   if (counts.capped) return { rows: await loadEdgeRows(tx, access, { ...query, ordered: true }), counts };
