@@ -54,22 +54,63 @@ export function authorizeAction(ctx: Ctx, action: RoleAction): void {
  * when working under the oversight purpose. In every case all the case's markings must be held.
  */
 export function visibleCases(ctx: Ctx): (eb: ExpressionBuilder<Database, 'cases'>) => Expression<SqlBool> {
-  const actor = ctx.actor;
+  return visibleCasesOf(ctx.actor, caseRoutes(ctx));
+}
+
+/**
+ * The ways besides membership by which the context's actor sees cases (what shapes
+ * `visibleCasesOf`'s condition): each known, or a condition on the row that holds the actor.
+ */
+export interface CaseRoutes {
+  local: boolean;
+  supervisor: boolean | Expression<SqlBool>;
+  oversight: boolean | Expression<SqlBool>;
+}
+
+/** How the context's actor sees cases. */
+export function caseRoutes(ctx: Ctx): CaseRoutes & { supervisor: boolean; oversight: boolean } {
+  return {
+    local: isLocalOperator(ctx.actor),
+    supervisor: ctx.actor.roles.includes('supervisor'),
+    oversight: ctx.actor.roles.includes('oversight') && ctx.purpose?.code === 'oversight',
+  };
+}
+
+/** How a user's row (users, joined where the condition runs) sees cases under a purpose. */
+export function caseRoutesOfUser(purpose: unknown): CaseRoutes {
+  return {
+    local: false,
+    supervisor: sql<boolean>`'supervisor' = any(users.roles)`,
+    oversight: sql<boolean>`('oversight' = any(users.roles) and ${purpose} = 'oversight')`,
+  };
+}
+
+/**
+ * visibleCases for an actor's id, organisation and markings given as values (or placeholders of a
+ * statement compiled once) or as columns of the query, its routes decided apart.
+ */
+export function visibleCasesOf(
+  actor: { userId: unknown; organisation: unknown; compartments: unknown },
+  routes: CaseRoutes,
+): (eb: ExpressionBuilder<Database, 'cases'>) => Expression<SqlBool> {
   return (eb) => {
-    if (isLocalOperator(actor)) return sql<boolean>`true`;
-    const marked = sql<boolean>`${eb.ref('cases.markings')} <@ ${sql.val(actor.compartments)}::text[]`;
-    const routes: Array<Expression<SqlBool>> = [
+    if (routes.local) return sql<boolean>`true`;
+    const marked = sql<boolean>`${eb.ref('cases.markings')} <@ ${actor.compartments}::text[]`;
+    const sameOrganisation = sql<boolean>`${eb.ref('cases.organisation')} = ${actor.organisation}`;
+    const members: Array<Expression<SqlBool>> = [
       eb.exists(
         eb
           .selectFrom('case_members')
           .select(sql`1`.as('one'))
           .whereRef('case_members.case_id', '=', 'cases.id')
-          .where('case_members.user_id', '=', actor.userId),
+          .where(sql<boolean>`case_members.user_id = ${actor.userId}`),
       ),
     ];
-    if (actor.roles.includes('supervisor')) routes.push(eb('cases.organisation', '=', actor.organisation));
-    if (actor.roles.includes('oversight') && ctx.purpose?.code === 'oversight') routes.push(sql<boolean>`true`);
-    return eb.and([marked, eb.or(routes)]);
+    if (routes.supervisor === true) members.push(sameOrganisation);
+    else if (routes.supervisor !== false) members.push(eb.and([routes.supervisor, sameOrganisation]));
+    if (routes.oversight === true) members.push(sql<boolean>`true`);
+    else if (routes.oversight !== false) members.push(routes.oversight);
+    return eb.and([marked, eb.or(members)]);
   };
 }
 

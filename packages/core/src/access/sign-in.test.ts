@@ -1,3 +1,4 @@
+import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEvents } from '../audit/record-event.js';
 import { ANONYMOUS, type Ctx } from '../context/context.js';
@@ -6,6 +7,7 @@ import type { Store } from '../store/create-db.js';
 import { dialects, FIXED_NOW, openTestStore, testContext } from '../test-support/test-store.js';
 import {
   authenticate,
+  hashToken,
   completeSignIn,
   createApiToken,
   LOCKOUT_FAILURES,
@@ -17,6 +19,7 @@ import {
   signOut,
 } from './sign-in.js';
 import { base32Decode, totpCode, totpStep } from './totp.js';
+import { SessionTouches } from './session-touches.js';
 import { createUser } from './users.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -141,6 +144,51 @@ describe.each(dialects())('sign-in on %s', (dialect) => {
     }
     time.advance(16 * 60_000);
     await expect(authenticate(anon, busy)).rejects.toThrow(/expired/);
+  });
+
+  it('uses of sessions are written a second at a time, in one statement, and count for idleness before they are', async () => {
+    const failing = { on: false };
+    const refuser: KyselyPlugin = {
+      transformQuery: (args) => {
+        if (failing.on) throw new Error('the store refused the write');
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    };
+    const touches = new SessionTouches(store.db.withPlugin(refuser), 60_000);
+    const withTouches = { ...anon, sessionTouches: touches };
+    const lastUsed = async (token: string) => {
+      const row = await store.db.selectFrom('sessions').select('last_used_at').where('token_hash', '=', hashToken(token)).executeTakeFirstOrThrow();
+      return new Date(row.last_used_at).getTime();
+    };
+    const first = await signIn('ben');
+    const second = await signIn('ben');
+    const signedIn = [await lastUsed(first), await lastUsed(second)];
+    time.advance(40_000);
+    const usedAt = time.now().getTime();
+    await authenticate(withTouches, first);
+    await authenticate(withTouches, second);
+    await authenticate(withTouches, first);
+    // Noted, not written: the rows still say the sign-in.
+    expect([await lastUsed(first), await lastUsed(second)]).toEqual(signedIn);
+    failing.on = true;
+    await expect(touches.flush()).rejects.toThrow('the store refused the write');
+    expect(touches.stats).toEqual({ writes: 0, sessions: 0 });
+    // Kept for the next try, and idleness counts from the noted use: over 30 minutes after the
+    // written one, 29.5 minutes after the noted one, the session is not idle.
+    time.advance(29.5 * 60_000);
+    await authenticate(withTouches, first);
+    failing.on = false;
+    await touches.flush();
+    expect(touches.stats).toEqual({ writes: 1, sessions: 2 });
+    expect(await lastUsed(second)).toBe(usedAt);
+    expect(await lastUsed(first)).toBe(time.now().getTime());
+    // A use older than the one written never moves it back.
+    touches.touch((await authenticate(anon, first)).sessionId ?? '', new Date(usedAt));
+    await touches.close();
+    expect(await lastUsed(first)).toBe(time.now().getTime());
+    time.advance(31 * 60_000);
+    await expect(authenticate(withTouches, second)).rejects.toThrow(/inactivity/);
   });
 
   it('sign-out and disabling an account end sessions at once; tokens last until revoked', async () => {

@@ -1,11 +1,15 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash as hashPassword, verify as verifyPassword } from '@node-rs/argon2';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { recordEvent } from '../audit/record-event.js';
 import type { Actor, Ctx, Role } from '../context/context.js';
 import { Invalid, NotFound, Unauthenticated } from '../errors.js';
+import { compiledOnce } from '../store/compiled-once.js';
 import type { Database } from '../store/schema.js';
+import { caseRoutesOfUser } from './authorize.js';
+import { caseCheckQuery, rememberCaseCheck, type CaseCheckRow } from './case-reads.js';
 import { requireRole } from './require-role.js';
+import type { SessionTouches } from './session-touches.js';
 import { matchTotp, newTotpSecret, totpUri } from './totp.js';
 
 /** Failed attempts within LOCKOUT_WINDOW that lock an account. */
@@ -253,42 +257,75 @@ export async function signInWithOidc(
   return { token: session.token, sessionId, expiresAt, user: { id: byName.id, username: byName.username, displayName: byName.display_name, roles, organisation: byName.organisation } };
 }
 
+const SESSION_COLUMNS = [
+  'sessions.id as sessionId',
+  'sessions.kind',
+  'sessions.last_used_at',
+  'sessions.expires_at',
+  'sessions.ended_at',
+  'users.id',
+  'users.organisation',
+  'users.roles',
+  'users.compartments',
+  'users.disabled',
+  'users.locked_at',
+] as const;
+
+// Sent on every request: built and compiled once.
+const sessionByToken = compiledOnce((db, v: { hash: string }) => db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').select(SESSION_COLUMNS).where('sessions.token_hash', '=', v.hash));
+
+// A request under a case: the session and the case check its work makes first, in one round trip.
+const sessionWithCase = compiledOnce((db, v: { hash: string; caseId: string; now: Date; purpose: string }) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .leftJoinLateral(
+      // The lateral's builder sees the outer tables too; the check needs none of them by name.
+      (eb) => caseCheckQuery(eb as unknown as Kysely<Database>, v, { userId: sql.ref('users.id'), organisation: sql.ref('users.organisation'), compartments: sql.ref('users.compartments') }, caseRoutesOfUser(v.purpose)).as('checked'),
+      (join) => join.onTrue(),
+    )
+    .select(SESSION_COLUMNS)
+    .select(['checked.id as case_id', 'checked.status as case_status', 'checked.unlocked as case_unlocked', 'checked.sources as case_sources'])
+    .where('sessions.token_hash', '=', v.hash),
+);
+
 /**
  * The actor a session or bearer token stands for, or Unauthenticated. A browser session ends
  * after the configured idle time and maximum length; a token lasts until revoked or its expiry.
  */
-export async function authenticate(ctx: Pick<Ctx, 'db' | 'now' | 'config'>, token: string): Promise<Actor> {
+export async function authenticate(
+  ctx: Pick<Ctx, 'db' | 'now' | 'config'> & { sessionTouches?: SessionTouches | undefined },
+  token: string,
+  purpose?: { caseId: string; code: string },
+): Promise<Actor> {
   const now = ctx.now();
-  const row = await ctx.db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select([
-      'sessions.id as sessionId',
-      'sessions.kind',
-      'sessions.last_used_at',
-      'sessions.expires_at',
-      'sessions.ended_at',
-      'users.id',
-      'users.organisation',
-      'users.roles',
-      'users.compartments',
-      'users.disabled',
-      'users.locked_at',
-    ])
-    .where('sessions.token_hash', '=', hashToken(token))
-    .executeTakeFirst();
+  const hash = hashToken(token);
+  let checkedCase: CaseCheckRow | undefined;
+  let row: Awaited<ReturnType<typeof sessionByToken>>[number] | undefined;
+  if (purpose === undefined) [row] = await sessionByToken(ctx.db, { hash });
+  else {
+    const [found] = await sessionWithCase(ctx.db, { hash, caseId: purpose.caseId, now, purpose: purpose.code });
+    row = found;
+    checkedCase = found === undefined || found.case_id === null ? undefined : { status: found.case_status ?? '', unlocked: found.case_unlocked ?? [], sources: found.case_sources ?? [] };
+  }
   if (row === undefined || row.kind === 'challenge') throw new Unauthenticated('sign in first: the session is unknown');
   if (row.ended_at !== null) throw new Unauthenticated('the session has ended; sign in again');
   if (row.disabled || row.locked_at !== null) throw new Unauthenticated('the account cannot sign in; ask an administrator');
   if (row.expires_at !== null && row.expires_at <= now) throw new Unauthenticated('the session has expired; sign in again');
-  if (row.kind === 'session' && now.getTime() - row.last_used_at.getTime() > ctx.config.sessions.idleMinutes * 60_000) {
+  // A use this process has not written yet counts too.
+  const noted = ctx.sessionTouches?.pendingUse(row.sessionId);
+  const lastUsed = noted !== undefined && noted > row.last_used_at ? noted : row.last_used_at;
+  if (row.kind === 'session' && now.getTime() - lastUsed.getTime() > ctx.config.sessions.idleMinutes * 60_000) {
     await ctx.db.updateTable('sessions').set({ ended_at: now, ended_reason: 'idle' }).where('id', '=', row.sessionId).execute();
     throw new Unauthenticated('the session ended after inactivity; sign in again');
   }
-  if (now.getTime() - row.last_used_at.getTime() > TOUCH_EVERY_MS) {
-    await ctx.db.updateTable('sessions').set({ last_used_at: now }).where('id', '=', row.sessionId).execute();
+  if (now.getTime() - lastUsed.getTime() > TOUCH_EVERY_MS) {
+    if (ctx.sessionTouches !== undefined) ctx.sessionTouches.touch(row.sessionId, now);
+    else await ctx.db.updateTable('sessions').set({ last_used_at: now }).where('id', '=', row.sessionId).execute();
   }
-  return { userId: row.id, sessionId: row.sessionId, organisation: row.organisation, roles: row.roles as Role[], compartments: row.compartments };
+  const actor: Actor = { userId: row.id, sessionId: row.sessionId, organisation: row.organisation, roles: row.roles as Role[], compartments: row.compartments };
+  if (purpose !== undefined) rememberCaseCheck(actor, purpose.caseId, purpose.code, checkedCase);
+  return actor;
 }
 
 /** Ends the caller's session at once (audited). */

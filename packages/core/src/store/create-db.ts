@@ -6,6 +6,7 @@ import { fuzzystrmatch } from '@electric-sql/pglite/contrib/fuzzystrmatch';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { CompiledQuery, Kysely, PostgresDialect, sql, type PostgresPool } from 'kysely';
 import pg from 'pg';
+import { SessionTouches } from '../access/session-touches.js';
 import { AuditBatcher } from '../audit/audit-batch.js';
 import { DiskFull, Invalid, StoreUnavailable } from '../errors.js';
 import { lockDataFolder, type DataFolderLock } from './data-folder-lock.js';
@@ -58,6 +59,8 @@ export interface Store {
   replicaState?(): ReplicaState;
   /** PostgreSQL: appends consultations' audit events in batches, on a connection of its own. */
   readonly auditBatch?: AuditBatcher;
+  /** PostgreSQL: writes when sessions were last used a second at a time, in one statement. */
+  readonly sessionTouches?: SessionTouches;
   /** Writes the embedded store's data folder into a tarball (PGlite only). */
   dumpDataDir?(): Promise<Blob>;
   /**
@@ -299,16 +302,18 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
     throw error;
   }
   const auditBatch = new AuditBatcher(auditDb);
+  const sessionTouches = new SessionTouches(db);
   // LISTEN belongs to a session: one dedicated connection per store, opened by the first listen.
   const listener = postgresListener(url);
   const listen: Store['listen'] = (channel, onMessage, onState) => listener.listen(channel, onMessage, onState);
   const closeAll = async (readDb?: Kysely<Database>) => {
     await listener.close();
     await auditBatch.close();
+    await sessionTouches.close().catch(() => undefined);
     await Promise.all([db.destroy(), auditDb.destroy(), readDb?.destroy()]);
   };
   if (options.replicaUrl === undefined || options.replicaUrl === '') {
-    return { db, auditBatch, kind: 'postgres', location, migrated, listen, close: () => closeAll() };
+    return { db, auditBatch, sessionTouches, kind: 'postgres', location, migrated, listen, close: () => closeAll() };
   }
   let replica: { db: Kysely<Database>; pool: ReplicaPool };
   try {
@@ -319,7 +324,7 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
   }
   const readDb = replica.db;
   const pool = replica.pool;
-  return { db, readDb, replicaState: () => pool.state, auditBatch, kind: 'postgres', location, migrated, listen, close: () => closeAll(readDb) };
+  return { db, readDb, replicaState: () => pool.state, auditBatch, sessionTouches, kind: 'postgres', location, migrated, listen, close: () => closeAll(readDb) };
 }
 
 /** A connection pool that survives the server going away (its connections' errors are answered by the next query). */

@@ -114,10 +114,12 @@ export function registerRoutePolicies(app: FastifyInstance, deps: AppDeps, optio
     const policy = request.routeOptions.config.policy;
     if (policy === undefined || policy.kind === 'public') return;
     // A purpose the store cannot record is refused before anything is done or recorded under it.
-    requestPurpose(request);
+    const purpose = requestPurpose(request);
     const token = requestToken(request);
     if (token === undefined) throw new Unauthenticated('sign in first: this needs a session or a bearer token');
-    const actor = await authenticate({ db: deps.store.db, now: () => new Date(), config: deps.config }, token);
+    // A request under a case has the case checked with the session, in the same query.
+    const underCase = purpose?.caseId === null || purpose?.caseId === undefined ? undefined : { caseId: purpose.caseId, code: purpose.code };
+    const actor = await authenticate({ db: deps.store.db, sessionTouches: deps.store.sessionTouches, now: () => new Date(), config: deps.config }, token, underCase);
     Object.defineProperty(request, 'actor', { value: actor, enumerable: true });
     const action = { action: `${request.method} ${request.routeOptions.url ?? ''}`, category: 'denial' } as const;
     if (policy.roles !== undefined && !actor.roles.some((role) => policy.roles?.includes(role))) {
