@@ -119,24 +119,21 @@ export function visibleCasesOf(
  * missing case gets) when the actor may not see it, Forbidden when they see it but may not act.
  */
 export async function authorizeCase(ctx: Ctx, action: CaseAction, caseId: string) {
-  const row = await ctx.db
+  // The caller's team role comes with the case, in the same statement.
+  const found = await ctx.db
     .selectFrom('cases')
     .select(['cases.id', 'cases.status', 'cases.owner_id', 'cases.organisation', 'cases.markings'])
+    .select((eb) => eb.selectFrom('case_members').select('case_members.role').whereRef('case_members.case_id', '=', 'cases.id').where('case_members.user_id', '=', ctx.actor.userId).as('member_role'))
     .where('cases.id', '=', caseId)
     .where(visibleCases(ctx))
     .executeTakeFirst();
-  if (row === undefined) throw caseNotFound(caseId);
+  if (found === undefined) throw caseNotFound(caseId);
+  const { member_role: role, ...row } = found;
   if (action === 'case.read' || isLocalOperator(ctx.actor)) return row;
-  const member = await ctx.db
-    .selectFrom('case_members')
-    .select('role')
-    .where('case_id', '=', caseId)
-    .where('user_id', '=', ctx.actor.userId)
-    .executeTakeFirst();
   const supervises = ctx.actor.roles.includes('supervisor') && row.organisation === ctx.actor.organisation;
   // An observer on the team may read the case but change nothing.
-  if (action === 'case.update' && ((member !== undefined && member.role !== 'observer') || supervises)) return row;
-  if (action === 'case.manage-members' && (member?.role === 'owner' || supervises)) return row;
+  if (action === 'case.update' && ((role !== null && role !== 'observer') || supervises)) return row;
+  if (action === 'case.manage-members' && (role === 'owner' || supervises)) return row;
   throw new Forbidden(`${action} on case ${caseId} needs its owner, a team member who is not an observer, or a supervisor of its organisation`);
 }
 
