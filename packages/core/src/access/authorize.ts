@@ -97,7 +97,8 @@ export function visibleCasesOf(
     if (routes.local) return sql<boolean>`true`;
     const marked = sql<boolean>`${eb.ref('cases.markings')} <@ ${actor.compartments}::text[]`;
     const sameOrganisation = sql<boolean>`${eb.ref('cases.organisation')} = ${actor.organisation}`;
-    const members: Array<Expression<SqlBool>> = [
+    // Membership, and the routes the actor has besides.
+    const ways: Array<Expression<SqlBool>> = [
       eb.exists(
         eb
           .selectFrom('case_members')
@@ -106,11 +107,11 @@ export function visibleCasesOf(
           .where(sql<boolean>`case_members.user_id = ${actor.userId}`),
       ),
     ];
-    if (routes.supervisor === true) members.push(sameOrganisation);
-    else if (routes.supervisor !== false) members.push(eb.and([routes.supervisor, sameOrganisation]));
-    if (routes.oversight === true) members.push(sql<boolean>`true`);
-    else if (routes.oversight !== false) members.push(routes.oversight);
-    return eb.and([marked, eb.or(members)]);
+    if (routes.supervisor === true) ways.push(sameOrganisation);
+    else if (routes.supervisor !== false) ways.push(eb.and([routes.supervisor, sameOrganisation]));
+    if (routes.oversight === true) ways.push(sql<boolean>`true`);
+    else if (routes.oversight !== false) ways.push(routes.oversight);
+    return eb.and([marked, eb.or(ways)]);
   };
 }
 
